@@ -124,6 +124,15 @@ class SearchHit:
     dense_rank: int | None = None
     keyword_score: float | None = None
     keyword_rank: int | None = None
+    question_score: float | None = None
+    """Dense similarity of the query to the earlier question, for question/answer passages."""
+    question_rank: int | None = None
+    coverage: float = 0.0
+    """IDF-weighted share of the query's content words that the passage contains."""
+    evidence: float = 0.0
+    """How well the passage supports an answer (0–1); drafting abstains below a threshold."""
+    term_weights: dict[str, float] = field(default_factory=dict, repr=False)
+    """IDF of each analysed query term, shared by all hits of one query; drafting ranks sentences with it."""
 
     def to_json(self) -> dict:
         return {
@@ -140,6 +149,10 @@ class SearchHit:
             "dense_rank": self.dense_rank,
             "keyword_score": _round(self.keyword_score),
             "keyword_rank": self.keyword_rank,
+            "question_score": _round(self.question_score),
+            "question_rank": self.question_rank,
+            "coverage": _round(self.coverage),
+            "evidence": _round(self.evidence),
         }
 
 

@@ -1,0 +1,211 @@
+"""The knowledge base's record of documents and passages, in SQLite beside the vector store.
+
+It is the source of truth: Chroma holds vectors and the keyword index holds scores, both
+derived from what is recorded here and rebuilt from it when needed. Analysed keyword tokens
+are stored per passage so the keyword index can be rebuilt at ingest without analysing
+every passage again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    source TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    title TEXT NOT NULL,
+    doc_type TEXT NOT NULL,
+    type_fixed INTEGER NOT NULL DEFAULT 0,
+    date TEXT,
+    authority TEXT,
+    text TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    page INTEGER,
+    heading TEXT,
+    label TEXT,
+    question TEXT,
+    answer_start INTEGER NOT NULL DEFAULT 0,
+    tokens TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
+CREATE TABLE IF NOT EXISTS embedded (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    PRIMARY KEY (doc_id, model)
+);
+"""
+
+_DOC_COLUMNS = "doc_id, name, source, sha256, title, doc_type, date, authority, ingested_at"
+_CHUNK_COLUMNS = (
+    "chunk_id, doc_id, ordinal, text, char_start, char_end, kind, page, heading, label, question, answer_start"
+)
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    # documents
+
+    def documents(self) -> list[DocumentInfo]:
+        rows = self._query(f"SELECT {_DOC_COLUMNS}, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id) "
+                           "FROM documents d ORDER BY name")  # fmt: skip
+        return [_document(row) for row in rows]
+
+    def document(self, doc_id: str) -> DocumentInfo | None:
+        rows = self._query(
+            f"SELECT {_DOC_COLUMNS}, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id) "
+            "FROM documents d WHERE doc_id = ?",
+            (doc_id,),
+        )
+        return _document(rows[0]) if rows else None
+
+    def find_documents(self, reference: str) -> list[DocumentInfo]:
+        """Documents whose id, file name or source path is `reference`."""
+        rows = self._query("SELECT doc_id FROM documents WHERE doc_id = ? OR name = ? OR source = ?",
+                           (reference, reference, reference))  # fmt: skip
+        return [doc for (doc_id,) in rows if (doc := self.document(doc_id))]
+
+    def by_source(self, source: str) -> tuple[str, str, bool] | None:
+        """(doc_id, sha256, type_fixed) of the document ingested from `source`."""
+        rows = self._query("SELECT doc_id, sha256, type_fixed FROM documents WHERE source = ?", (source,))
+        return (rows[0][0], rows[0][1], bool(rows[0][2])) if rows else None
+
+    def document_text(self, doc_id: str) -> str | None:
+        rows = self._query("SELECT text FROM documents WHERE doc_id = ?", (doc_id,))
+        return rows[0][0] if rows else None
+
+    def save_document(self, info: DocumentInfo, text: str, chunks: list[Chunk], tokens: list[list[str]],
+                      type_fixed: bool) -> None:  # fmt: skip
+        """Insert or replace a document together with all its passages, atomically."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM documents WHERE doc_id = ? OR source = ?", (info.doc_id, info.source))
+            db.execute(
+                "INSERT INTO documents (doc_id, name, source, sha256, title, doc_type, type_fixed, date, "
+                "authority, text, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (info.doc_id, info.name, info.source, info.sha256, info.title, str(info.doc_type),
+                 int(type_fixed), info.date, info.authority, text, _now()),
+            )  # fmt: skip
+            db.executemany(
+                f"INSERT INTO chunks ({_CHUNK_COLUMNS}, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(c.chunk_id, c.doc_id, c.ordinal, c.text, c.char_start, c.char_end, str(c.kind), c.page,
+                  c.heading, c.label, c.question, c.answer_start, " ".join(t)) for c, t in zip(chunks, tokens,
+                                                                                               strict=True)],
+            )  # fmt: skip
+
+    def update_document(self, doc_id: str, **fields: str | None) -> None:
+        allowed = {"doc_type", "title", "date", "authority"}
+        updates = {k: v for k, v in fields.items() if k in allowed and v is not None}
+        if not updates:
+            return
+        assignments = ", ".join(f"{column} = ?" for column in updates)
+        extra = ", type_fixed = 1" if "doc_type" in updates else ""
+        with self.transaction() as db:
+            db.execute(f"UPDATE documents SET {assignments}{extra} WHERE doc_id = ?", (*updates.values(), doc_id))
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+
+    # passages
+
+    def chunks(self, doc_id: str) -> list[Chunk]:
+        rows = self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
+        return [_chunk(row) for row in rows]
+
+    def chunks_by_id(self, chunk_ids: list[str]) -> dict[str, Chunk]:
+        found: dict[str, Chunk] = {}
+        for start in range(0, len(chunk_ids), 500):
+            batch = chunk_ids[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            for row in self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({marks})", batch):
+                found[row[0]] = _chunk(row)
+        return found
+
+    def passages(self, chunk_ids: list[str]) -> dict[str, tuple[Chunk, frozenset[str]]]:
+        """Passages with their analysed keyword tokens, for scoring candidates without analysing again."""
+        found: dict[str, tuple[Chunk, frozenset[str]]] = {}
+        for start in range(0, len(chunk_ids), 500):
+            batch = chunk_ids[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            sql = f"SELECT {_CHUNK_COLUMNS}, tokens FROM chunks WHERE chunk_id IN ({marks})"
+            for row in self._query(sql, batch):
+                found[row[0]] = (_chunk(row[:-1]), frozenset(row[-1].split()))
+        return found
+
+    def all_tokens(self) -> Iterator[tuple[str, str]]:
+        """(chunk_id, space-separated tokens) for every passage, in a stable order."""
+        yield from self._query("SELECT chunk_id, tokens FROM chunks ORDER BY doc_id, ordinal")
+
+    def chunk_count(self) -> int:
+        return self._query("SELECT COUNT(*) FROM chunks")[0][0]
+
+    # which documents have vectors for which embedding model
+
+    def embedded_documents(self, model: str) -> set[str]:
+        return {row[0] for row in self._query("SELECT doc_id FROM embedded WHERE model = ?", (model,))}
+
+    def mark_embedded(self, doc_id: str, model: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO embedded (doc_id, model) VALUES (?, ?)", (doc_id, model))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _document(row: tuple) -> DocumentInfo:
+    doc_id, name, source, sha, title, doc_type, date, authority, ingested_at, count = row
+    return DocumentInfo(doc_id=doc_id, name=name, source=source, sha256=sha, title=title,
+                        doc_type=DocType(doc_type), date=date, authority=authority, chunk_count=count,
+                        ingested_at=ingested_at)  # fmt: skip
+
+
+def _chunk(row: tuple) -> Chunk:
+    chunk_id, doc_id, ordinal, text, start, end, kind, page, heading, label, question, answer_start = row
+    return Chunk(chunk_id=chunk_id, doc_id=doc_id, ordinal=ordinal, text=text, char_start=start, char_end=end,
+                 kind=ChunkKind(kind), page=page, heading=heading, label=label, question=question,
+                 answer_start=answer_start)  # fmt: skip

@@ -1,0 +1,122 @@
+"""Guess a document's type, date and issuing authority from its text.
+
+Curators can override every guess (`--type` on the command line, the knowledge-base page in
+the web app); the guesses only need to be right for the common forms: a reply letter, a
+Sitzungsvorlage/status report, minutes, an inquiry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from drafter.models import DocType
+
+MONTHS = {
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
+}  # fmt: skip
+
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+_AUTHORITY = re.compile(
+    r"\b((?:Kreisverwaltung|Landratsamt|Landkreis|Kreis|Stadtverwaltung|Stadt|Gemeinde|Bezirksamt|"
+    r"Verbandsgemeinde|Regierungspräsidium)\s+(?:[A-ZÄÖÜ][\wäöüß-]+)(?:[ -](?:[A-ZÄÖÜ][\wäöüß-]+))?)"
+)
+
+# Signals per type; each hit adds its weight. Tuned on the form of the documents, not on any single one.
+_SIGNALS: dict[DocType, list[tuple[str, float]]] = {
+    DocType.PAST_REPLY: [
+        (r"hiermit erhalten Sie", 3),
+        (r"\bSehr geehrte[rs]?\b", 1),
+        (r"\bAntwort der Verwaltung\b", 3),
+        (r"\bIhre (?:Anfrage|E-Mail|Anträge?|Schreiben) vom\b", 2),
+        (r"\bbeantworte[nt]? (?:wir|ich)\b", 2),
+        (r"^\s*Zu (?:Frage )?\d", 2),
+        (r"\bMit freundlichen Grüßen\b", 0.5),
+    ],
+    DocType.REPORT: [
+        (r"\bSachstandsbericht\b", 3),
+        (r"\bBericht\b", 1),
+        (r"\bSachverhalt\b", 2),
+        (r"\bSitzungsvorlage\b|\bVorlage\s+\d", 2),
+        (r"\bzur Kenntnis\b", 1),
+        (r"\bPressemitteilung\b", 2),
+    ],
+    DocType.MINUTES: [
+        (r"\bNiederschrift\b", 3),
+        (r"\bWortprotokoll\b", 3),
+        (r"\bProtokoll\b", 1),
+        (r"\bTOP\s*\d", 2),
+        (r"\bBeschluss\b", 1),
+        (r"\bAbstimmungsergebnis\b", 2),
+    ],
+    DocType.INQUIRY: [
+        (r"\bWir fragen an\b|\bDazu fragen wir\b", 3),
+        (r"\bAntrag nach dem\b", 2),
+        (r"\bAnfrage\b", 1),
+        (r"\bbitte senden Sie mir\b", 2),
+        (r"\bbitte beantworten Sie\b", 2),
+        (r"\bFraktion\b", 0.5),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class DetectedMetadata:
+    doc_type: DocType
+    date: str | None
+    authority: str | None
+
+
+def detect_metadata(text: str, *, has_answers: bool, known_date: str | None = None) -> DetectedMetadata:
+    """`has_answers` says whether chunking found answered questions, the strongest sign of a reply."""
+    return DetectedMetadata(
+        doc_type=detect_doc_type(text, has_answers=has_answers),
+        date=known_date or first_date(text),
+        authority=first_authority(text),
+    )
+
+
+def detect_doc_type(text: str, *, has_answers: bool) -> DocType:
+    scores = {
+        doc_type: sum(weight for pattern, weight in signals if re.search(pattern, text, re.MULTILINE))
+        for doc_type, signals in _SIGNALS.items()
+    }
+    if has_answers:
+        scores[DocType.PAST_REPLY] += 4
+    best, score = max(scores.items(), key=lambda item: item[1])
+    return best if score >= 2 else DocType.OTHER
+
+
+def first_date(text: str) -> str | None:
+    """The earliest-mentioned plausible date in the text, as ISO `YYYY-MM-DD`."""
+    candidates: list[tuple[int, str]] = []
+    for match in _NUMERIC_DATE.finditer(text):
+        day, month, year = (int(g) for g in match.groups())
+        candidates.extend(_iso(match.start(), year, month, day))
+    for match in _WORD_DATE.finditer(text):
+        day, month, year = int(match.group(1)), MONTHS[match.group(2).lower()], int(match.group(3))
+        candidates.extend(_iso(match.start(), year, month, day))
+    for match in _ISO_DATE.finditer(text):
+        year, month, day = (int(g) for g in match.groups())
+        candidates.extend(_iso(match.start(), year, month, day))
+    return min(candidates)[1] if candidates else None
+
+
+def first_authority(text: str) -> str | None:
+    match = _AUTHORITY.search(text)
+    return match.group(1).strip() if match else None
+
+
+def parse_date(value: str) -> str | None:
+    """Accept `YYYY-MM-DD`, `DD.MM.YYYY` or „1. März 2024“ and return ISO, else None."""
+    return first_date(value.strip())
+
+
+def _iso(position: int, year: int, month: int, day: int) -> list[tuple[int, str]]:
+    if 1990 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31:
+        return [(position, f"{year:04d}-{month:02d}-{day:02d}")]
+    return []

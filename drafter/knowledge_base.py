@@ -1,0 +1,315 @@
+"""The knowledge base: ingest, remove and search documents in one data directory.
+
+Layout of the data directory: `catalog.sqlite` (documents, passages, analysed tokens),
+`chroma/` (vectors, one collection per embedding model) and `keyword/` (the BM25 index).
+Ingestion is idempotent by content hash: an unchanged file costs a hash and a look-up, a
+changed file replaces its passages everywhere, and nothing is embedded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from tqdm import tqdm
+
+from drafter.catalog import Catalog
+from drafter.chunking import chunk_document, index_text
+from drafter.config import Settings
+from drafter.document_metadata import detect_metadata, parse_date
+from drafter.embeddings import Embedder
+from drafter.errors import DocumentError, DocumentNotFound, DocumentTooLarge, UnreadableDocument
+from drafter.loaders import discover_files, load_document
+from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo, SearchHit
+from drafter.retrieval.german_analyzer import GermanAnalyzer
+from drafter.retrieval.hybrid import HybridRetriever, SearchFilters
+from drafter.retrieval.keyword_index import KeywordIndex
+from drafter.retrieval.vector_store import VectorStore
+
+log = logging.getLogger(__name__)
+
+FileStatus = Literal["added", "updated", "unchanged", "failed"]
+
+
+@dataclass
+class FileResult:
+    path: Path
+    status: FileStatus
+    doc_id: str | None = None
+    chunks: int = 0
+    error: str | None = None
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def count(self, status: FileStatus) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+
+@dataclass
+class _Prepared:
+    result: FileResult
+    info: DocumentInfo
+    text: str
+    chunks: list[Chunk]
+    tokens: list[list[str]]
+    type_fixed: bool
+
+
+class KnowledgeBase:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.data_dir = Path(settings.data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.embedder = embedder or Embedder(
+            settings.embedding_model, settings.embedding_device, settings.embedding_batch
+        )
+        self.analyzer = GermanAnalyzer()
+        self.catalog = Catalog(self.data_dir / "catalog.sqlite")
+        self.keyword_index = KeywordIndex(self.data_dir / "keyword", self.analyzer)
+        self._vector_store: VectorStore | None = None
+        self._write_lock = threading.Lock()
+        self._documents_cache: dict[str, DocumentInfo] | None = None
+
+    @property
+    def vector_store(self) -> VectorStore:
+        if self._vector_store is None:
+            self._vector_store = VectorStore(self.data_dir / "chroma", self.embedder.slug)
+        return self._vector_store
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.catalog, self.keyword_index, self.vector_store, self.embedder, self._documents)
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    # reading
+
+    def documents(self) -> list[DocumentInfo]:
+        return self.catalog.documents()
+
+    def document(self, doc_id: str) -> DocumentInfo:
+        document = self.catalog.document(doc_id)
+        if document is None:
+            raise DocumentNotFound(doc_id)
+        return document
+
+    def document_text(self, doc_id: str) -> str:
+        self.document(doc_id)
+        return self.catalog.document_text(doc_id) or ""
+
+    def chunks(self, doc_id: str) -> list[Chunk]:
+        return self.catalog.chunks(doc_id)
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        found = self.catalog.chunks_by_id([chunk_id]).get(chunk_id)
+        if found is None:
+            raise DocumentNotFound(chunk_id)
+        return found
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        doc_types: Collection[DocType] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> list[SearchHit]:
+        if not query.strip():
+            return []
+        return self.retriever.search(query, k, SearchFilters.of(doc_types, date_from, date_to))
+
+    def _documents(self) -> dict[str, DocumentInfo]:
+        cache = self._documents_cache
+        if cache is None:
+            cache = {d.doc_id: d for d in self.catalog.documents()}
+            self._documents_cache = cache
+        return cache
+
+    # writing
+
+    def ingest(
+        self,
+        paths: list[Path],
+        doc_type: DocType | None = None,
+        show_progress: bool = False,
+        on_file: Callable[[FileResult], None] | None = None,
+    ) -> IngestReport:
+        """Take files and folders into the knowledge base; one bad file never stops the others."""
+        report = IngestReport()
+        files = discover_files([Path(p) for p in paths])
+        prepared: list[_Prepared] = []
+        for path in tqdm(files, desc="Dokumente lesen", unit="Datei", disable=not show_progress):
+            item = self._prepare(path, doc_type)
+            if isinstance(item, _Prepared):
+                prepared.append(item)
+            else:
+                report.files.append(item)
+                if on_file:
+                    on_file(item)
+        with self._write_lock:
+            for item in prepared:
+                self._remove_vectors(item.info.doc_id, item.info.source)
+            self._embed_and_store(prepared, show_progress, report, on_file)
+            missing = self._documents_without_vectors()
+            if missing:
+                self._embed_existing(missing, show_progress)
+            if prepared:
+                self._rebuild_keyword_index()
+        return report
+
+    def remove(self, reference: str) -> DocumentInfo:
+        matches = self.catalog.find_documents(reference) or self.catalog.find_documents(str(Path(reference).resolve()))
+        if not matches:
+            raise DocumentNotFound(reference)
+        with self._write_lock:
+            for document in matches:
+                self.vector_store.delete_document(document.doc_id)
+                self.catalog.delete_document(document.doc_id)
+            self._rebuild_keyword_index()
+        return matches[0]
+
+    def update_metadata(
+        self,
+        doc_id: str,
+        *,
+        doc_type: DocType | None = None,
+        title: str | None = None,
+        date: str | None = None,
+        authority: str | None = None,
+    ) -> DocumentInfo:
+        self.document(doc_id)
+        iso_date = parse_date(date) if date else None
+        self.catalog.update_document(doc_id, doc_type=str(doc_type) if doc_type else None, title=title,
+                                     date=iso_date, authority=authority)  # fmt: skip
+        self._documents_cache = None
+        return self.document(doc_id)
+
+    def reindex(self) -> None:
+        """Rebuild the keyword index and embed every passage that has no vector for the current model."""
+        with self._write_lock:
+            self._embed_existing(self._documents_without_vectors(), show_progress=False)
+            self._rebuild_keyword_index()
+
+    # internals
+
+    def _prepare(self, path: Path, doc_type: DocType | None) -> FileResult | _Prepared:
+        """Read, chunk and analyse one file; a FileResult alone means there is nothing to store."""
+        try:
+            source = str(path.resolve())
+            sha = hashlib.sha256(_read_bytes(path, self.settings.max_file_bytes)).hexdigest()
+            known = self.catalog.by_source(source)
+            if known and known[1] == sha:
+                if doc_type is not None:
+                    self.update_metadata(known[0], doc_type=doc_type)
+                return FileResult(path, "unchanged", known[0], self.document(known[0]).chunk_count)
+            loaded = load_document(path, max_bytes=self.settings.max_file_bytes)
+            doc_id = hashlib.sha256(source.encode()).hexdigest()[:16]
+            chunks = chunk_document(loaded, doc_id, self.settings.chunk_chars)
+            detected = detect_metadata(
+                loaded.text,
+                has_answers=any(c.kind == ChunkKind.QA for c in chunks),
+                known_date=loaded.metadata.get("date"),
+            )
+            info = DocumentInfo(
+                doc_id=doc_id, name=path.name, source=source, sha256=sha, title=loaded.title,
+                doc_type=doc_type or detected.doc_type, date=detected.date,
+                authority=detected.authority, chunk_count=len(chunks),
+            )  # fmt: skip
+            tokens = [self.analyzer.tokens(index_text(c)) for c in chunks]
+            result = FileResult(path, "updated" if known else "added", doc_id, len(chunks))
+            return _Prepared(result, info, loaded.text, chunks, tokens, doc_type is not None)
+        except DocumentError as error:
+            log.warning("%s", error)
+            return FileResult(path, "failed", error=str(error))
+
+    def _remove_vectors(self, doc_id: str, source: str) -> None:
+        known = self.catalog.by_source(source)
+        for old_id in {doc_id, known[0] if known else doc_id}:
+            self.vector_store.delete_document(old_id)
+
+    def _embed_and_store(
+        self,
+        prepared: list[_Prepared],
+        show_progress: bool,
+        report: IngestReport,
+        on_file: Callable[[FileResult], None] | None,
+    ) -> None:
+        """Embed all new passages in large batches (the model is the bottleneck), then store per document."""
+        if not prepared:
+            return
+        views = [_vector_views(item.chunks) for item in prepared]
+        texts = [text for item_views in views for _, _, text in item_views]
+        if show_progress:
+            log.info("Berechne %d Vektoren für %d Dokumente", len(texts), len(prepared))
+        vectors = self.embedder.encode(texts, show_progress=show_progress)
+        offset = 0
+        for item, item_views in zip(prepared, views, strict=True):
+            item_vectors = vectors[offset : offset + len(item_views)]
+            offset += len(item_views)
+            self.catalog.save_document(item.info, item.text, item.chunks, item.tokens, item.type_fixed)
+            self.vector_store.add(
+                [chunk_id for chunk_id, _, _ in item_views],
+                [item.info.doc_id] * len(item_views),
+                [view for _, view, _ in item_views],
+                item_vectors,
+            )
+            self.catalog.mark_embedded(item.info.doc_id, self.embedder.slug)
+            report.files.append(item.result)
+            if on_file:
+                on_file(item.result)
+        self._documents_cache = None
+
+    def _documents_without_vectors(self) -> list[str]:
+        embedded = self.catalog.embedded_documents(self.embedder.slug)
+        return [d.doc_id for d in self.catalog.documents() if d.doc_id not in embedded]
+
+    def _embed_existing(self, doc_ids: list[str], show_progress: bool) -> None:
+        """Give documents ingested under another embedding model vectors for the current one."""
+        for doc_id in tqdm(doc_ids, desc="Vektoren nachtragen", disable=not show_progress):
+            chunks = self.catalog.chunks(doc_id)
+            views = _vector_views(chunks)
+            vectors = self.embedder.encode([text for _, _, text in views])
+            self.vector_store.add([c for c, _, _ in views], [doc_id] * len(views), [v for _, v, _ in views], vectors)
+            self.catalog.mark_embedded(doc_id, self.embedder.slug)
+
+    def _rebuild_keyword_index(self) -> None:
+        self.keyword_index.rebuild(self.catalog.all_tokens())
+        self._documents_cache = None
+
+
+def _vector_views(chunks: list[Chunk]) -> list[tuple[str, str, str]]:
+    """(chunk_id, view, text to embed): every passage, plus the question alone for answered questions."""
+    views = [(c.chunk_id, "passage", index_text(c)) for c in chunks]
+    views += [(c.chunk_id, "question", c.question) for c in chunks if c.kind == ChunkKind.QA and c.question]
+    return views
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentTooLarge(path, size, max_bytes)
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise UnreadableDocument(path, "Die Datei wurde nicht gefunden.") from exc
+    except IsADirectoryError as exc:
+        raise UnreadableDocument(path, "Das ist ein Ordner, keine Datei.") from exc
+    except OSError as exc:
+        raise UnreadableDocument(path, f"Die Datei kann nicht gelesen werden ({exc.strerror}).") from exc

@@ -1,0 +1,105 @@
+"""BM25 over analysed German tokens, persisted on disk and rebuilt only at ingest.
+
+bm25s precomputes every term's scores into a sparse matrix, so a query is a few column
+look-ups; rebuilding from the catalog's stored tokens needs no text analysis. Queries never
+rebuild anything: the index is loaded once (memory-mapped) and reloaded only when an ingest
+has written a newer one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import shutil
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from drafter.retrieval.german_analyzer import GermanAnalyzer
+
+log = logging.getLogger(__name__)
+_IDS_FILE = "chunk_ids.json"
+
+
+class KeywordIndex:
+    def __init__(self, directory: Path, analyzer: GermanAnalyzer) -> None:
+        self.directory = directory
+        self.analyzer = analyzer
+        self._lock = threading.Lock()
+        self._loaded_version: float | None = None
+        self._bm25: bm25s.BM25 | None = None
+        self._chunk_ids: list[str] = []
+        self._vocab: set[str] = set()
+
+    @property
+    def chunk_ids(self) -> list[str]:
+        self._ensure_loaded()
+        return self._chunk_ids
+
+    def rebuild(self, rows: Iterable[tuple[str, str]]) -> int:
+        """Write a new index from (chunk_id, space-separated tokens); returns the number of passages."""
+        chunk_ids: list[str] = []
+        vocab: dict[str, int] = {}
+        corpus_ids: list[list[int]] = []
+        for chunk_id, tokens in rows:
+            chunk_ids.append(chunk_id)
+            corpus_ids.append([vocab.setdefault(token, len(vocab)) for token in tokens.split()])
+        staging = self.directory.with_name(self.directory.name + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        if chunk_ids:
+            bm25 = bm25s.BM25()
+            bm25.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocab), show_progress=False)
+            bm25.save(staging, show_progress=False)
+        (staging / _IDS_FILE).write_text(json.dumps(chunk_ids))
+        with self._lock:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            staging.rename(self.directory)
+            self._loaded_version = None
+        return len(chunk_ids)
+
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Top `k` (chunk_id, score) pairs with a positive score; `allowed` is a boolean mask over passages."""
+        self._ensure_loaded()
+        tokens = [t for t in self.analyzer.tokens(query) if t in self._vocab]
+        if self._bm25 is None or not tokens:
+            return []
+        scores = self._bm25.get_scores(tokens)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self._chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        """Inverse document frequency per token; a token the corpus never uses gets the highest value.
+
+        Drafting uses it to judge whether a passage covers what a question is about: a question
+        whose rare words the knowledge base never mentions has no basis for an answer.
+        """
+        self._ensure_loaded()
+        total = len(self._chunk_ids)
+        indptr = self._bm25.scores["indptr"] if self._bm25 else None
+        result: dict[str, float] = {}
+        for token in tokens:
+            column = self._bm25.vocab_dict.get(token) if self._bm25 else None
+            frequency = int(indptr[column + 1] - indptr[column]) if column is not None else 0
+            result[token] = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+        return result
+
+    def _ensure_loaded(self) -> None:
+        ids_file = self.directory / _IDS_FILE
+        version = ids_file.stat().st_mtime if ids_file.exists() else None
+        if version == self._loaded_version:
+            return
+        with self._lock:
+            self._chunk_ids = json.loads(ids_file.read_text()) if version else []
+            has_matrix = version is not None and (self.directory / "params.index.json").exists()
+            self._bm25 = bm25s.BM25.load(self.directory, mmap=True, show_progress=False) if has_matrix else None
+            self._vocab = set(self._bm25.vocab_dict) if self._bm25 else set()
+            self._loaded_version = version

@@ -1,0 +1,67 @@
+"""Passage vectors in an embedded Chroma store, one collection per embedding model.
+
+Vectors are always computed by our own `Embedder` and passed in: Chroma's default embedding
+function would download a model. The collection name carries the model, so switching models
+never mixes vectors of different spaces. A question/answer passage gets two vectors, one for
+the whole passage and one for its question alone, because a new question is most similar to
+the old question. Retrieval ranks the two views separately.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from drafter.config import quiet_third_party
+
+log = logging.getLogger(__name__)
+
+
+class VectorStore:
+    def __init__(self, directory: Path, model_slug: str) -> None:
+        quiet_third_party()
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        directory.mkdir(parents=True, exist_ok=True)
+        self._client = chromadb.PersistentClient(
+            path=str(directory), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        )
+        self.collection_name = f"passages-{model_slug}"[:60].strip("-_.")
+        self._collection = self._client.get_or_create_collection(
+            self.collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+
+    def add(self, chunk_ids: list[str], doc_ids: list[str], views: list[str], vectors: np.ndarray) -> None:
+        """Store vectors; `views` names what each vector encodes ("passage" or "question")."""
+        for start in range(0, len(chunk_ids), 4000):
+            end = start + 4000
+            self._collection.upsert(
+                ids=[f"{c}#{v}" for c, v in zip(chunk_ids[start:end], views[start:end], strict=True)],
+                embeddings=vectors[start:end],
+                metadatas=[
+                    {"chunk_id": c, "doc_id": d, "view": v}
+                    for c, d, v in zip(chunk_ids[start:end], doc_ids[start:end], views[start:end], strict=True)
+                ],
+            )
+
+    def delete_document(self, doc_id: str) -> None:
+        self._collection.delete(where={"doc_id": doc_id})
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def query(self, vector: np.ndarray, n: int) -> dict[str, list[tuple[str, float]]]:
+        """Per view ("passage", "question"), the most similar passages as (chunk_id, cosine), best first."""
+        total = self._collection.count()
+        if total == 0:
+            return {"passage": [], "question": []}
+        result = self._collection.query(
+            query_embeddings=vector.reshape(1, -1), n_results=min(n, total), include=["metadatas", "distances"]
+        )
+        views: dict[str, list[tuple[str, float]]] = {"passage": [], "question": []}
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            views[str(meta["view"])].append((str(meta["chunk_id"]), 1.0 - float(distance)))
+        return views
