@@ -81,14 +81,16 @@ def evaluate(kb: KnowledgeBase, queries: list[dict], evidence: bool) -> None:
     }
     default = FusionSettings()
     variants = {
-        "RRF dense+keyword 1:1": replace(default, question_weight=0, coverage_weight=0, question_list_penalty=0),
-        "RRF dense+keyword+question": replace(default, coverage_weight=0, question_list_penalty=0),
+        "RRF dense+keyword 1:1": replace(
+            default, dense_weight=1.0, question_weight=0, coverage_weight=0, question_list_penalty=0
+        ),
+        "RRF dense 0.25 + keyword 1": replace(default, question_weight=0, coverage_weight=0, question_list_penalty=0),
+        "  + earlier-question ranking": replace(default, coverage_weight=0, question_list_penalty=0),
         "  + coverage": replace(default, question_list_penalty=0),
         "  + question-list penalty (default)": default,
-        "default, question depth 5": replace(default, question_depth=5),
-        "default, question depth 20": replace(default, question_depth=20),
-        "default, keyword weight 2": replace(default, keyword_weight=2.0),
-        "default, coverage weight 0.05": replace(default, coverage_weight=0.05),
+        "default, dense weight 1": replace(default, dense_weight=1.0),
+        "default, question depth 10": replace(default, question_depth=10),
+        "default, coverage weight 0.03": replace(default, coverage_weight=0.03),
     }
     for name, fusion in variants.items():
         retriever.settings = fusion
@@ -108,22 +110,22 @@ def evaluate(kb: KnowledgeBase, queries: list[dict], evidence: bool) -> None:
     misses = [q["id"] for q, r in zip(answerable, ranks, strict=True) if not r or r > 5]
     print(f"misses@5 (default): {misses}   component look-ups: {per_query_ms:.1f} ms/query")
     if evidence:
-        print("\nid   gold  evidence coverage dense   question")
+        print("\nid   gold  evidence dense  question")
         for q in queries:
             hits = retriever.fuse(q["question"], cut(rankings[q["id"]], default), docs, 8)
             best = max(hits, key=lambda h: h.evidence) if hits else None
             if best:
                 dense = max(best.dense_score or 0, best.question_score or 0)
                 print(
-                    f"{q['id']:<4} {'yes' if q['gold'] else 'NO ':<5} {best.evidence:8.3f} {best.coverage:8.3f} "
-                    f"{dense:6.3f}  {q['question'][:70]}"
+                    f"{q['id']:<4} {'yes' if q['gold'] else 'NO ':<5} {best.evidence:8.3f} {dense:6.3f}  "
+                    f"{q['question'][:70]}"
                 )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("set_dir", nargs="?", default=str(ROOT.parent / "shared" / "eval" / "dev"))
-    parser.add_argument("--chunk-chars", default="700")
+    parser.add_argument("--chunk-chars", default=str(Settings().chunk_chars))
     parser.add_argument("--evidence", action="store_true")
     args = parser.parse_args()
     set_dir = Path(args.set_dir)

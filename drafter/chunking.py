@@ -52,7 +52,7 @@ def index_text(chunk: Chunk) -> str:
     The section heading and, where the passage does not contain it, the question it answers
     make a passage findable by words that only stand in its context.
     """
-    parts = [chunk.heading or ""]
+    parts = [chunk.heading or ""] if chunk.heading and chunk.heading not in chunk.text else []
     if chunk.question and chunk.question not in chunk.text:
         parts.append(chunk.question)
     parts.append(chunk.text)
@@ -138,10 +138,10 @@ def _text_chunks(text: str, start: int, end: int, target_chars: int) -> list[Chu
             if not (unit.paragraph_start or unit.is_heading or carried.is_heading):
                 # Cut inside a paragraph: repeat its last sentence, so „Dieser …“ keeps its antecedent.
                 current.append(_Unit(carried.start, carried.end, False, False))
-        if not current:
-            chunk_heading = heading if not unit.is_heading else None
         if unit.is_heading:
             heading = text[unit.start : unit.end]
+        if not current:
+            chunk_heading = heading
         current.append(unit)
     flush()
     return chunks

@@ -10,9 +10,10 @@ SQLite under the data directory, the embedding model shipped in the PyPI package
 | DRAFTER_EMBEDDING_MODEL      | packaged all-MiniLM-L6-v2        | sentence-transformers model directory or name |
 | DRAFTER_EMBEDDING_DEVICE     | cpu                              | torch device for the embedding model |
 | DRAFTER_EMBEDDING_BATCH      | 32                               | passages per encode batch |
-| DRAFTER_CHUNK_CHARS          | 700                              | target passage length in characters |
+| DRAFTER_CHUNK_CHARS          | 900                              | target passage length in characters |
+| DRAFTER_DENSE_WEIGHT         | 0.25                             | dense weight; raise for a multilingual model |
 | DRAFTER_MAX_FILE_MB          | 50                               | largest file accepted for ingestion |
-| DRAFTER_MIN_EVIDENCE         | 0.5                              | evidence score below which a draft abstains |
+| DRAFTER_MIN_EVIDENCE         | 0.23                             | evidence score below which a draft abstains |
 | DRAFTER_LLM_URL              | (unset: extractive drafts)       | base URL of an OpenAI-compatible or Ollama server |
 | DRAFTER_LLM_PROVIDER         | openai                           | `openai` (vLLM, llama.cpp server) or `ollama` |
 | DRAFTER_LLM_MODEL            | (server default)                 | model name sent to the server |
@@ -67,9 +68,10 @@ class Settings:
     embedding_model: str = field(default_factory=packaged_model_path)
     embedding_device: str = "cpu"
     embedding_batch: int = 32
-    chunk_chars: int = 700
+    chunk_chars: int = 900
+    dense_weight: float = 0.25
     max_file_bytes: int = 50 * 1_048_576
-    min_evidence: float = 0.5
+    min_evidence: float = 0.23
     llm: LLMSettings = field(default_factory=LLMSettings)
 
     @classmethod
@@ -89,9 +91,10 @@ class Settings:
             embedding_model=_env("DRAFTER_EMBEDDING_MODEL", packaged_model_path()),
             embedding_device=_env("DRAFTER_EMBEDDING_DEVICE", "cpu"),
             embedding_batch=int(_env("DRAFTER_EMBEDDING_BATCH", "32")),
-            chunk_chars=int(_env("DRAFTER_CHUNK_CHARS", "700")),
+            chunk_chars=int(_env("DRAFTER_CHUNK_CHARS", "900")),
+            dense_weight=float(_env("DRAFTER_DENSE_WEIGHT", "0.25")),
             max_file_bytes=int(float(_env("DRAFTER_MAX_FILE_MB", "50")) * 1_048_576),
-            min_evidence=float(_env("DRAFTER_MIN_EVIDENCE", "0.5")),
+            min_evidence=float(_env("DRAFTER_MIN_EVIDENCE", "0.23")),
             llm=llm,
         )
         return replace(settings, **overrides) if overrides else settings

@@ -30,11 +30,11 @@ ABSTENTION = (
     "Die Wissensbasis enthält zu dieser Frage keine belastbaren Informationen. "
     "Die Antwort muss fachlich ergänzt werden."
 )
-MAX_PASSAGES = 3
-MAX_SENTENCES = 3
+MAX_PASSAGES = 5
+MAX_SENTENCES = 5
 MAX_ANSWER_CHARS = 700
-PASSAGE_EVIDENCE_RATIO = 0.8
-"""A further passage is cited only when its evidence reaches this share of the best passage's."""
+PASSAGE_EVIDENCE_FLOOR = 0.5
+"""A passage is quoted only when its evidence reaches this share of the abstention threshold."""
 
 _analyzer = GermanAnalyzer()
 
@@ -50,9 +50,9 @@ class _Candidate:
 
 def draft_extractive(question: SubQuestion, hits: list[SearchHit], min_evidence: float) -> DraftAnswer:
     supporting = supporting_hits(hits, min_evidence)
-    if not supporting:
-        return abstention(question)
     chosen = _choose_sentences(supporting)
+    if not chosen:
+        return abstention(question)
     citations: list[Citation] = []
     sentences: list[DraftSentence] = []
     markers: dict[str, int] = {}
@@ -74,12 +74,11 @@ def draft_extractive(question: SubQuestion, hits: list[SearchHit], min_evidence:
 
 
 def supporting_hits(hits: list[SearchHit], min_evidence: float) -> list[SearchHit]:
-    """The passages strong enough to answer from: above the threshold and close to the best one."""
-    best = max((h.evidence for h in hits), default=0.0)
-    if best < min_evidence:
+    """The passages to answer from: none if even the best is below the threshold, else the top-ranked ones
+    that share words with the question (retrieval order already weighs coverage against paraphrase)."""
+    if max((h.evidence for h in hits), default=0.0) < min_evidence:
         return []
-    strong = [h for h in hits if h.evidence >= max(min_evidence, PASSAGE_EVIDENCE_RATIO * best)]
-    return strong[:MAX_PASSAGES]
+    return [h for h in hits if h.evidence >= PASSAGE_EVIDENCE_FLOOR * min_evidence][:MAX_PASSAGES]
 
 
 def abstention(question: SubQuestion) -> DraftAnswer:
@@ -109,24 +108,21 @@ def citation_for(hit: SearchHit, marker: int, start: int, end: int) -> Citation:
 
 
 def _choose_sentences(hits: list[SearchHit]) -> list[_Candidate]:
-    """Best sentences overall, at least one from the top passage, in reading order per passage."""
-    candidates = [c for rank, hit in enumerate(hits) for c in _candidates(hit, rank)]
-    candidates.sort(key=lambda c: -c.score)
-    chosen: list[_Candidate] = []
-    length = 0
-    for candidate in candidates:
+    """The best sentence of each supporting passage, then more of the top passage, in reading order."""
+    per_passage = [sorted(_candidates(hit, rank), key=lambda c: -c.score) for rank, hit in enumerate(hits)]
+    chosen = [candidates[0] for candidates in per_passage if candidates]
+    length = sum(c.end - c.start for c in chosen)
+    for candidate in per_passage[0][1:] if per_passage else []:
         size = candidate.end - candidate.start
-        if len(chosen) >= MAX_SENTENCES or (chosen and length + size > MAX_ANSWER_CHARS):
-            continue
+        if len(chosen) >= MAX_SENTENCES or length + size > MAX_ANSWER_CHARS:
+            break
         chosen.append(candidate)
         length += size
-    if not any(c.passage_rank == 0 for c in chosen):
-        top = next(c for c in candidates if c.passage_rank == 0)
-        chosen = [top, *chosen[: MAX_SENTENCES - 1]]
     return sorted(chosen, key=lambda c: (c.passage_rank, c.start))
 
 
 def _candidates(hit: SearchHit, rank: int) -> list[_Candidate]:
+    """Sentences of the passage's answer that contain at least one word of the question."""
     chunk = hit.chunk
     body_start = chunk.answer_start if chunk.kind == ChunkKind.QA else 0
     spans = [(body_start + s, body_start + e) for s, e in sentence_spans(chunk.text[body_start:])]
@@ -134,11 +130,12 @@ def _candidates(hit: SearchHit, rank: int) -> list[_Candidate]:
     result = []
     for position, (start, end) in enumerate(statements):
         sentence = chunk.text[start:end]
+        direct_answer = chunk.kind == ChunkKind.QA and position == 0
         coverage = weighted_coverage(hit.term_weights, set(_analyzer.tokens(_context(chunk, sentence))))
-        score = coverage + 0.3 * hit.evidence - 0.15 * rank
-        if chunk.kind == ChunkKind.QA and position == 0:
-            score += 0.3  # the first sentence of an earlier answer is the direct answer
-        result.append(_Candidate(hit, rank, start, end, score))
+        if coverage == 0 and not direct_answer:
+            continue
+        # the first sentence of an earlier answer answers the earlier question directly
+        result.append(_Candidate(hit, rank, start, end, coverage + (0.3 if direct_answer else 0.0)))
     return result
 
 

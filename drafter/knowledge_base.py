@@ -27,7 +27,7 @@ from drafter.errors import DocumentError, DocumentNotFound, DocumentTooLarge, Un
 from drafter.loaders import discover_files, load_document
 from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo, SearchHit
 from drafter.retrieval.german_analyzer import GermanAnalyzer
-from drafter.retrieval.hybrid import HybridRetriever, SearchFilters
+from drafter.retrieval.hybrid import FusionSettings, HybridRetriever, SearchFilters
 from drafter.retrieval.keyword_index import KeywordIndex
 from drafter.retrieval.vector_store import VectorStore
 
@@ -94,7 +94,10 @@ class KnowledgeBase:
 
     @property
     def retriever(self) -> HybridRetriever:
-        return HybridRetriever(self.catalog, self.keyword_index, self.vector_store, self.embedder, self._documents)
+        fusion = FusionSettings(dense_weight=self.settings.dense_weight)
+        return HybridRetriever(
+            self.catalog, self.keyword_index, self.vector_store, self.embedder, self._documents, fusion
+        )
 
     def close(self) -> None:
         self.catalog.close()

@@ -127,10 +127,10 @@ class SearchHit:
     question_score: float | None = None
     """Dense similarity of the query to the earlier question, for question/answer passages."""
     question_rank: int | None = None
-    coverage: float = 0.0
-    """IDF-weighted share of the query's content words that the passage contains."""
     evidence: float = 0.0
-    """How well the passage supports an answer (0–1); drafting abstains below a threshold."""
+    """IDF-weighted share of the query's content words the passage contains (0–1); drafting abstains below
+    a threshold. Words the knowledge base never uses weigh most, so a question about something it does not
+    cover scores low even when a passage sounds similar."""
     term_weights: dict[str, float] = field(default_factory=dict, repr=False)
     """IDF of each analysed query term, shared by all hits of one query; drafting ranks sentences with it."""
 
@@ -151,7 +151,6 @@ class SearchHit:
             "keyword_rank": self.keyword_rank,
             "question_score": _round(self.question_score),
             "question_rank": self.question_rank,
-            "coverage": _round(self.coverage),
             "evidence": _round(self.evidence),
         }
 

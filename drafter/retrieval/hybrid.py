@@ -5,8 +5,9 @@ BM25, and dense similarity to the earlier question of a question/answer passage 
 question resembles the old question more than the old answer). The IDF-weighted share of
 the query's content words a passage contains is added as a lexical check, and passages that
 only list questions (an inquiry's own text) are demoted, so earlier answers win over earlier
-questions. All weights were chosen on a plateau of the development set, against single
-components and score-normalised linear fusion (bench/retrieval.py prints the comparison).
+questions. The weights were chosen jointly on the development set and on our own Talbach set
+(bench/sets/talbach), where a setting had to do well on both; bench/retrieval.py prints the
+comparison with single components and simpler fusions.
 
 Document filters are applied in Python on an oversampled candidate list, because Chroma's
 `where` filters cost 130–190 ms at 100k passages.
@@ -26,8 +27,6 @@ from drafter.models import DocType, DocumentInfo, SearchHit
 from drafter.retrieval.keyword_index import KeywordIndex
 from drafter.retrieval.vector_store import VectorStore
 
-EVIDENCE_COVERAGE_WEIGHT = 0.6
-
 Ranking = list[tuple[str, float]]
 
 
@@ -35,12 +34,13 @@ Ranking = list[tuple[str, float]]
 class FusionSettings:
     candidates: int = 50
     rrf_k: int = 60
-    dense_weight: float = 1.0
+    dense_weight: float = 0.25
+    """Low for the packaged English model on German text; raise it for a multilingual model."""
     keyword_weight: float = 1.0
     question_weight: float = 0.5
-    question_depth: int = 10
-    """Only the most similar earlier questions vote; deeper ones are not the same question."""
-    coverage_weight: float = 0.03
+    question_depth: int = 3
+    """Only the few most similar earlier questions vote; deeper ones are not the same question."""
+    coverage_weight: float = 0.05
     question_list_penalty: float = 0.5
     duplicate_jaccard: float = 0.8
 
@@ -137,8 +137,7 @@ class HybridRetriever:
             hits.append(
                 SearchHit(
                     chunk, document, fused + s.coverage_weight * coverage, d_score, d_rank, k_score, k_rank,
-                    q_score, q_rank, coverage, evidence_score(coverage, max(d_score or 0.0, q_score or 0.0)),
-                    term_weights,
+                    q_score, q_rank, coverage, term_weights,
                 )
             )  # fmt: skip
         hits.sort(key=lambda h: -h.score)
@@ -153,11 +152,6 @@ def weighted_coverage(weights: dict[str, float], tokens: set[str] | frozenset[st
     """IDF-weighted share of the query terms found in `tokens` (0 when the query has no content words)."""
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
-
-
-def evidence_score(coverage: float, dense: float) -> float:
-    """Blend of lexical coverage and dense similarity, calibrated on the development set (bench/retrieval.py)."""
-    return EVIDENCE_COVERAGE_WEIGHT * coverage + (1 - EVIDENCE_COVERAGE_WEIGHT) * max(0.0, dense)
 
 
 def question_share(text: str) -> float:

@@ -1,0 +1,146 @@
+"""Sentences, question/answer pairs, passages and metadata: the structure drafting depends on."""
+
+from pathlib import Path
+
+import pytest
+
+from drafter.chunking import chunk_document
+from drafter.document_metadata import detect_doc_type, first_authority, first_date, parse_date
+from drafter.models import ChunkKind, DocType, LoadedDocument
+from drafter.qa_pairs import find_qa_pairs
+from drafter.sentences import split_sentences
+
+REPLY = """Kreisverwaltung Talbach
+
+Ihre Anfrage vom 12. April 2024 nach dem Landestransparenzgesetz
+
+Sehr geehrte Frau Beispiel,
+
+hiermit erhalten Sie die erbetenen Informationen:
+
+1) Online-Dienste:
+1a) Wie viele Online-Dienste gibt es? Derzeit stehen 120 Online-Dienste zur Verfügung. Weitere sind in Planung.
+1b) Werden Gebühren online bezahlt? Falls ja, wie? Ja, über die Plattform ePayBL per Kreditkarte oder PayPal.
+2) Software:
+2a) Wird Open-Source-Software eingesetzt? Ja, vor allem TYPO3 und Moodle.
+2b) Gibt es Erfahrungsberichte? Bezugnehmend auf die Frage 2a) liegen positive Erfahrungen vor.
+
+Mit freundlichen Grüßen
+Ihre Kreisverwaltung Talbach
+"""
+
+
+def test_sentences_respect_german_abbreviations_dates_and_ordinals():
+    text = (
+        "Gem. § 2 Abs. 1 Nr. 3 LTranspG gilt dies z. B. seit dem 1. September 2022. Es sind rd. 4,0 Stellen "
+        "im III. Quartal besetzt. Frau Dr. Müller bzw. Hr. Weber sind zuständig! Wie viele? Am 14.03.2024 kam es."
+    )
+    assert split_sentences(text) == [
+        "Gem. § 2 Abs. 1 Nr. 3 LTranspG gilt dies z. B. seit dem 1. September 2022.",
+        "Es sind rd. 4,0 Stellen im III. Quartal besetzt.",
+        "Frau Dr. Müller bzw. Hr. Weber sind zuständig!",
+        "Wie viele?",
+        "Am 14.03.2024 kam es.",
+    ]
+
+
+def test_line_breaks_end_sentences_and_bullets():
+    assert split_sentences("Überschrift ohne Punkt\n• erster Punkt\n• zweiter Punkt") == [
+        "Überschrift ohne Punkt",
+        "• erster Punkt",
+        "• zweiter Punkt",
+    ]
+
+
+def test_reply_yields_each_answer_with_its_question_and_heading():
+    pairs = {p.label: p for p in find_qa_pairs(REPLY)}
+    assert list(pairs) == ["1a", "1b", "2a", "2b"]
+    assert pairs["1a"].question == "Wie viele Online-Dienste gibt es?"
+    assert pairs["1a"].answer == "Derzeit stehen 120 Online-Dienste zur Verfügung. Weitere sind in Planung."
+    assert pairs["1b"].question == "Werden Gebühren online bezahlt? Falls ja, wie?"
+    assert pairs["2a"].heading == "2) Software:"
+    # a reference inside an answer is not a new item, and the closing formula is not part of the answer
+    assert pairs["2b"].answer == "Bezugnehmend auf die Frage 2a) liegen positive Erfahrungen vor."
+
+
+def test_questions_listed_first_and_answered_by_reference_are_paired():
+    text = (
+        "Anfrage der Fraktion\n\n1. Wie viele Ladepunkte gibt es?\n2. Wann kommt die Glasfaser?\n\n"
+        "Antwort der Verwaltung:\n\nZu 1.: Es gibt derzeit 14 Ladepunkte.\n\nZu 2.: Der Ausbau beginnt 2026.\n"
+    )
+    pairs = find_qa_pairs(text)
+    assert [(p.label, p.question, p.answer) for p in pairs] == [
+        ("1", "Wie viele Ladepunkte gibt es?", "Es gibt derzeit 14 Ladepunkte."),
+        ("2", "Wann kommt die Glasfaser?", "Der Ausbau beginnt 2026."),
+    ]
+
+
+def test_an_inquiry_without_answers_has_no_pairs():
+    inquiry = "Wir fragen an:\n1. Wie viele Ladepunkte gibt es?\n2. Wann kommt die Glasfaser?\n3. Wer ist zuständig?\n"
+    assert find_qa_pairs(inquiry) == []
+
+
+def test_seed_reply_pairs_every_answer_and_ignores_the_request_part(seeds_dir: Path):
+    text = next(seeds_dir.glob("000_*.txt")).read_text(encoding="utf-8")
+    pairs = find_qa_pairs(text)
+    labels = [p.label for p in pairs]
+    assert labels == ["1a", "1b", "1c", "1d", "1e", "1f", "1g", "1h", "2a", "2b", "2c", "2d", "2e",
+                      "3a", "3b", "3c", "3d", "3e"]  # fmt: skip
+    assert all(p.answer and not p.answer.rstrip().endswith("?") for p in pairs)
+    assert pairs[0].answer.startswith("Für bestimmte Projekte")
+
+
+def _document(text: str) -> LoadedDocument:
+    return LoadedDocument(path=Path("antwort.txt"), text=text, title="Antwort")
+
+
+def test_passages_are_verbatim_slices_and_never_cut_a_sentence():
+    body = " ".join(f"Satz Nummer {i} beschreibt die Digitalisierung der Verwaltung ausführlich." for i in range(60))
+    text = f"Sachstandsbericht\n\n{body}\n\nZweiter Abschnitt\n\nKurzer Absatz zum Schluss."
+    chunks = chunk_document(_document(text), "doc", 400)
+    assert len(chunks) > 3
+    for chunk in chunks:
+        assert text[chunk.char_start : chunk.char_end] == chunk.text
+        assert chunk.text.endswith((".", "Schluss.")) or chunk.text.endswith("Abschnitt")
+        assert len(chunk.text) <= 2 * 400
+    assert chunks[-1].heading == "Zweiter Abschnitt"
+
+
+def test_answered_questions_become_one_passage_each():
+    chunks = chunk_document(_document(REPLY), "doc", 700)
+    qa = [c for c in chunks if c.kind == ChunkKind.QA]
+    assert [c.label for c in qa] == ["1a", "1b", "2a", "2b"]
+    assert qa[0].text.startswith("1a) Wie viele Online-Dienste gibt es?")
+    assert qa[0].answer == "Derzeit stehen 120 Online-Dienste zur Verfügung. Weitere sind in Planung."
+    assert [c.chunk_id for c in chunks] == [f"doc:{i:04d}" for i in range(len(chunks))]
+
+
+def test_a_cut_inside_a_paragraph_repeats_the_last_sentence():
+    sentences = [f"Der Koordinator Nummer {i} unterstützt die Gemeinden bei der Digitalisierung." for i in range(12)]
+    sentences.append("Dieser begleitet seither die Kommunen.")
+    text = " ".join(sentences)
+    chunks = chunk_document(_document(text), "doc", 300)
+    last = next(c for c in chunks if "Dieser begleitet" in c.text)
+    assert last.text.startswith("Der Koordinator Nummer")
+
+
+@pytest.mark.parametrize(
+    ("text", "has_answers", "expected"),
+    [
+        (REPLY, True, DocType.PAST_REPLY),
+        ("Niederschrift über die Sitzung\nTOP 3 Digitalisierung\nBeschluss: einstimmig", False, DocType.MINUTES),
+        ("Sachstandsbericht Digitalisierung\nSachverhalt: Der Kreistag nimmt zur Kenntnis", False, DocType.REPORT),
+        ("Anfrage der Fraktion\nWir fragen an:\n1. Wie viele?", False, DocType.INQUIRY),
+        ("Einkaufsliste: Brot, Milch", False, DocType.OTHER),
+    ],
+)
+def test_document_type_is_recognised_from_its_form(text, has_answers, expected):
+    assert detect_doc_type(text, has_answers=has_answers) == expected
+
+
+def test_dates_and_authorities_are_found():
+    assert first_date(REPLY) == "2024-04-12"
+    assert first_date("Sitzung am 14.03.2024, Vorlage vom 1. März 2024") == "2024-03-14"
+    assert first_date("kein Datum, nur 99.99.9999") is None
+    assert parse_date("2025-06-30") == "2025-06-30"
+    assert first_authority(REPLY) == "Kreisverwaltung Talbach"
