@@ -1,0 +1,125 @@
+"""Hybrid top-10 query latency at 10k and 100k passages; prints p50/p95 per size.
+
+    python bench/query.py [--sizes 10000,100000] [--repeat 3]
+
+Embedding 100k passages with the real model would take over an hour on 2 cores, so the
+corpus is synthetic but realistic: passages recombine real sentences of the seed documents
+and the sample knowledge base, and their vectors are real passage vectors plus noise. Queries
+take the real path: the model embeds each query, Chroma and the keyword index answer, the
+catalog hydrates and fusion ranks. Filtered queries (document type) are measured separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from drafter.config import Settings  # noqa: E402
+from drafter.embeddings import Embedder  # noqa: E402
+from drafter.knowledge_base import KnowledgeBase  # noqa: E402
+from drafter.models import Chunk, DocType, DocumentInfo  # noqa: E402
+from drafter.sentences import split_sentences  # noqa: E402
+
+SOURCES = [ROOT.parent / "shared" / "corpus" / "seeds", ROOT / "knowledge" / "documents"]
+QUERIES = ROOT.parent / "shared" / "eval" / "dev" / "retrieval.jsonl"
+PER_DOCUMENT = 100
+
+
+def seed_material(settings: Settings, embedder: Embedder, folder: Path) -> tuple[list[str], np.ndarray]:
+    kb = KnowledgeBase(replace(settings, data_dir=folder / "seed"), embedder)
+    kb.ingest([s for s in SOURCES if s.is_dir()])
+    sentences = [s for d in kb.documents() for c in kb.chunks(d.doc_id) for s in split_sentences(c.text)]
+    vectors = np.array(kb.vector_store._collection.get(include=["embeddings"])["embeddings"], dtype=np.float32)
+    kb.close()
+    return [s for s in sentences if len(s) > 30], vectors
+
+
+def fill(kb: KnowledgeBase, size: int, sentences: list[str], vectors: np.ndarray, rng: random.Random) -> None:
+    tokens_of = {s: kb.analyzer.tokens(s) for s in sentences}
+    types = list(DocType)
+    np_rng = np.random.default_rng(rng.randrange(1 << 30))
+    for number in range(size // PER_DOCUMENT):
+        doc_id = f"syn{number:06d}"
+        chunks, tokens = [], []
+        for ordinal in range(PER_DOCUMENT):
+            picked = rng.sample(sentences, rng.randint(4, 7))
+            text = " ".join(picked)
+            chunks.append(Chunk(f"{doc_id}:{ordinal:04d}", doc_id, ordinal, text, 0, len(text)))
+            tokens.append([t for s in picked for t in tokens_of[s]])
+        info = DocumentInfo(doc_id, f"{doc_id}.txt", f"/synthetisch/{doc_id}", doc_id, f"Dokument {number}",
+                            types[number % len(types)], f"20{20 + number % 6}-01-01")  # fmt: skip
+        kb.catalog.save_document(info, "", chunks, tokens, type_fixed=True)
+        base = vectors[np_rng.integers(0, len(vectors), PER_DOCUMENT)]
+        noisy = base + np_rng.normal(0, 0.02, base.shape).astype(np.float32)
+        noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+        kb.vector_store.add([c.chunk_id for c in chunks], [doc_id] * PER_DOCUMENT, ["passage"] * PER_DOCUMENT, noisy)
+    kb.keyword_index.rebuild(kb.catalog.all_tokens())
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(kb: KnowledgeBase, queries: list[str], repeat: int, **filters) -> list[float]:
+    kb.search(queries[0], k=10, **filters)  # warm caches and the memory-mapped index
+    timings = []
+    for _ in range(repeat):
+        for query in queries:
+            started = time.perf_counter()
+            kb.search(query, k=10, **filters)
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    settings = Settings.from_env()
+    embedder = Embedder(settings.embedding_model, settings.embedding_device)
+    queries = [json.loads(line)["question"] for line in QUERIES.read_text().splitlines() if line.strip()]
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        sentences, vectors = seed_material(settings, embedder, Path(tmp))
+        for size in (int(s) for s in args.sizes.split(",")):
+            kb = KnowledgeBase(replace(settings, data_dir=Path(tmp) / f"kb{size}"), embedder)
+            started = time.perf_counter()
+            fill(kb, size, sentences, vectors, rng)
+            build_s = time.perf_counter() - started
+            plain = measure(kb, queries, args.repeat)
+            filtered = measure(kb, queries, 1, doc_types=[DocType.PAST_REPLY])
+            encode = [t for t in measure_encode(embedder, queries)]
+            print(
+                f"{size:>7} passages (built in {build_s:.0f} s): hybrid top-10 p50 {statistics.median(plain):5.1f} ms"
+                f"  p95 {percentile(plain, 0.95):5.1f} ms  | filtered by type p50 {statistics.median(filtered):5.1f}"
+                f" ms p95 {percentile(filtered, 0.95):5.1f} ms | of which query embedding p50 "
+                f"{statistics.median(encode):4.1f} ms"
+            )
+            kb.close()
+
+
+def measure_encode(embedder: Embedder, queries: list[str]) -> list[float]:
+    timings = []
+    for query in queries:
+        started = time.perf_counter()
+        embedder.encode_query(query)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+if __name__ == "__main__":
+    main()
