@@ -157,24 +157,18 @@ class Catalog:
         return [_chunk(row) for row in rows]
 
     def chunks_by_id(self, chunk_ids: list[str]) -> dict[str, Chunk]:
-        found: dict[str, Chunk] = {}
-        for start in range(0, len(chunk_ids), 500):
-            batch = chunk_ids[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            for row in self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({marks})", batch):
-                found[row[0]] = _chunk(row)
-        return found
+        return {row[0]: _chunk(row) for row in self._rows_by_id(_CHUNK_COLUMNS, chunk_ids)}
 
     def passages(self, chunk_ids: list[str]) -> dict[str, tuple[Chunk, frozenset[str]]]:
         """Passages with their analysed keyword tokens, for scoring candidates without analysing again."""
-        found: dict[str, tuple[Chunk, frozenset[str]]] = {}
-        for start in range(0, len(chunk_ids), 500):
+        rows = self._rows_by_id(f"{_CHUNK_COLUMNS}, tokens", chunk_ids)
+        return {row[0]: (_chunk(row[:-1]), frozenset(row[-1].split())) for row in rows}
+
+    def _rows_by_id(self, columns: str, chunk_ids: list[str]) -> Iterator[tuple]:
+        for start in range(0, len(chunk_ids), 500):  # SQLite limits the number of parameters
             batch = chunk_ids[start : start + 500]
             marks = ",".join("?" * len(batch))
-            sql = f"SELECT {_CHUNK_COLUMNS}, tokens FROM chunks WHERE chunk_id IN ({marks})"
-            for row in self._query(sql, batch):
-                found[row[0]] = (_chunk(row[:-1]), frozenset(row[-1].split()))
-        return found
+            yield from self._query(f"SELECT {columns} FROM chunks WHERE chunk_id IN ({marks})", batch)
 
     def all_tokens(self) -> Iterator[tuple[str, str]]:
         """(chunk_id, space-separated tokens) for every passage, in a stable order."""

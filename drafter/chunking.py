@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from drafter.models import Chunk, ChunkKind, LoadedDocument
 from drafter.qa_pairs import QAPair, find_qa_pairs
 from drafter.sentences import sentence_spans
+from drafter.text_cleaning import strip_span
 
 _BULLET_SPLIT = re.compile(r"\s(?=[•▪◦]\s)")
 _HEADING_END = re.compile(r"[.!?,;]$")
@@ -74,8 +75,7 @@ def _qa_chunks(text: str, pair: QAPair, target_chars: int) -> list[Chunk]:
 
 
 def _qa_chunk(text: str, pair: QAPair, start: int, end: int, answer_start: int) -> Chunk:
-    while start < end and text[start].isspace():
-        start += 1
+    start, end = strip_span(text, start, end)
     return Chunk(
         chunk_id="",
         doc_id="",

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from drafter.sentences import sentence_spans
+from drafter.text_cleaning import collapse_whitespace, strip_span
 
 # A label at the start of a line or right after the end of a sentence/heading.
 _LABEL = re.compile(
@@ -67,7 +68,7 @@ def find_qa_pairs(text: str) -> list[QAPair]:
             if question:
                 questions_by_label[item.label] = question
             if not question:
-                body = _clean(text[item.body_start : item.end])
+                body = collapse_whitespace(text[item.body_start : item.end])
                 if item.by_reference and item.label in questions_by_label and len(body) >= MIN_ANSWER_CHARS:
                     answer_start, end = _trim_span(text, item.body_start, item.end)
                     pairs.append(
@@ -134,7 +135,7 @@ def _split_question(text: str, item: _Item) -> tuple[str | None, tuple[int, int]
     last = 0
     while last + 1 < len(spans) and _continues_question(text[spans[last + 1][0] : spans[last + 1][1]]):
         last += 1
-    question = re.sub(r"^Frage\s*:\s*", "", _clean(text[spans[0][0] : spans[last][1]]))
+    question = re.sub(r"^Frage\s*:\s*", "", collapse_whitespace(text[spans[0][0] : spans[last][1]]))
     answer_start, end = _trim_span(text, spans[last][1], item.end)
     marker = _ANSWER_MARKER.match(text, answer_start, end)
     if marker:
@@ -155,12 +156,4 @@ def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     closing = _CLOSING.search(segment)
     if closing:
         end = start + closing.start()
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _clean(value: str) -> str:
-    return re.sub(r"\s+", " ", value).strip()
+    return strip_span(text, start, end)

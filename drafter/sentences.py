@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from drafter.text_cleaning import strip_span
+
 ABBREVIATIONS = frozenset(
     """
     abs abt allg anm art az bd bzgl bzw ca dgl dr dt d.h eigtl evtl etc f ff fa frl gem geb ggf ggfs
@@ -80,9 +82,6 @@ def _is_boundary(text: str, match: re.Match[str], end: int) -> bool:
 
 
 def _stripped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    start, end = strip_span(text, start, end)
     if start < end:
         yield start, end

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from drafter.errors import EmptyInquiry
 from drafter.models import SubQuestion
 from drafter.question_labels import LabelLink, Scheme, find_label_sequence, is_abbreviation, join_label
+from drafter.text_cleaning import collapse_whitespace, strip_span
 
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _GREETING_LINE = re.compile(
@@ -144,7 +145,7 @@ def _labelled_questions(text: str, links: list[LabelLink]) -> list[_Item]:
         extent = _item_extent(text, token.end, end)
         if extent is not None:
             start, stop, asks = extent
-            question = SubQuestion(labels[i], _clean(text[start:stop]), groups[i], start, stop)
+            question = SubQuestion(labels[i], collapse_whitespace(text[start:stop]), groups[i], start, stop)
             items.append(_Item(question, asks))
     return _distinct(items)
 
@@ -176,9 +177,9 @@ def _opening_asks(text: str, start: int, end: int) -> bool:
 
 def _heading(text: str, label_start: int, label_end: int, end: int) -> str:
     """The heading as written: its label and the first line of text after it."""
-    content = _strip(text, label_end, end)[0]
+    content = strip_span(text, label_end, end)[0]
     line_end = text.find("\n", content, end)
-    return _clean(text[label_start : line_end if line_end != -1 else end])
+    return collapse_whitespace(text[label_start : line_end if line_end != -1 else end])
 
 
 def _item_extent(text: str, start: int, end: int) -> tuple[int, int, bool] | None:
@@ -236,7 +237,8 @@ def _prose_questions(text: str) -> list[_Item]:
         if in_item:
             spans.append([a, b, asks])
     return [
-        _Item(SubQuestion(str(n), _clean(text[a:b]), None, a, b), bool(asks)) for n, (a, b, asks) in enumerate(spans, 1)
+        _Item(SubQuestion(str(n), collapse_whitespace(text[a:b]), None, a, b), bool(asks))
+        for n, (a, b, asks) in enumerate(spans, 1)
     ]
 
 
@@ -247,7 +249,7 @@ def _prose_sentences(text: str) -> Iterator[tuple[int, int]]:
             a = _after_salutation(text, a, b)
             if intro := _INTRO_COLON.match(text, a, b):
                 yield a, intro.end()
-                a = _strip(text, intro.end(), b)[0]
+                a = strip_span(text, intro.end(), b)[0]
             if a < b:
                 yield a, b
 
@@ -291,7 +293,7 @@ def _after_salutation(text: str, start: int, end: int) -> int:
     if not _SALUTATION.match(text, start, end):
         return start
     comma = text.find(",", start, min(end, start + 80))
-    return _strip(text, comma + 1, end)[0] if comma != -1 else end
+    return strip_span(text, comma + 1, end)[0] if comma != -1 else end
 
 
 def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -302,9 +304,9 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, position = [], start
     for cut_start, cut_end in sorted(cuts):
         if cut_start >= position:
-            spans.append(_strip(text, position, cut_start))
+            spans.append(strip_span(text, position, cut_start))
             position = cut_end
-    spans.append(_strip(text, position, end))
+    spans.append(strip_span(text, position, end))
     return [(a, b) for a, b in spans if a < b]
 
 
@@ -314,32 +316,20 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _SENTENCE_END.finditer(text, start, end):
         if _ends_sentence(text, m, end):
             spans.append((position, m.end()))
-            position = _strip(text, m.end(), end)[0]
+            position = strip_span(text, m.end(), end)[0]
     if position < end:
         spans.append((position, end))
     return spans
 
 
 def _ends_sentence(text: str, match: re.Match, end: int) -> bool:
-    following = _strip(text, match.end(), end)[0]
+    following = strip_span(text, match.end(), end)[0]
     if following < end and text[following].islower():
         return False
     if match.group().rstrip("\"“”»)]'’") != ".":
         return True
     before = text[max(0, match.start() - 40) : match.start()].split()
     return not (before and is_abbreviation(before[-1] + "."))
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _clean(fragment: str) -> str:
-    return " ".join(fragment.split())
 
 
 def _distinct(items: list[_Item]) -> list[_Item]:

@@ -129,3 +129,17 @@ def first_line(text: str, limit: int = 120) -> str:
             cut = line[:limit].rsplit(" ", 1)[0] or line[:limit]
             return cut.rstrip(" ,;:-") + "…"
     return ""
+
+
+def collapse_whitespace(text: str) -> str:
+    """One space between words: how a question or quote reads once taken out of its layout."""
+    return " ".join(text.split())
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow `text[start:end]` to its non-space content, keeping offsets into `text`."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
