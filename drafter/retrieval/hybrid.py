@@ -141,7 +141,7 @@ class HybridRetriever:
                 )
             )  # fmt: skip
         hits.sort(key=lambda h: -h.score)
-        return _without_near_duplicates(hits, s.duplicate_jaccard)[:k]
+        return _without_near_duplicates(hits, s.duplicate_jaccard, k)
 
     def _mask(self, filters: SearchFilters, docs: dict[str, DocumentInfo]) -> np.ndarray:
         admitted = {doc_id for doc_id, doc in docs.items() if filters.admits(doc)}
@@ -164,10 +164,13 @@ def doc_id_of(chunk_id: str) -> str:
     return chunk_id.rsplit(":", 1)[0]
 
 
-def _without_near_duplicates(hits: list[SearchHit], threshold: float) -> list[SearchHit]:
+def _without_near_duplicates(hits: list[SearchHit], threshold: float, k: int) -> list[SearchHit]:
+    """The best `k` hits, skipping any that repeats a better one almost word for word."""
     kept: list[SearchHit] = []
     kept_words: list[set[str]] = []
     for hit in hits:
+        if len(kept) == k:
+            break
         words = set(re.findall(r"\w+", hit.chunk.text.lower()))
         if any(_jaccard(words, other) >= threshold for other in kept_words):
             continue
