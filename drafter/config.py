@@ -22,6 +22,7 @@ SQLite under the data directory, the embedding model shipped in the PyPI package
 | DRAFTER_LLM_RETRIES          | 2                                | retries after a failed request |
 | DRAFTER_LLM_CONCURRENCY      | 2                                | sub-questions drafted at the same time |
 | DRAFTER_LLM_MAX_TOKENS       | 700                              | output limit per answer |
+| DRAFTER_LLM_TEMPERATURE      | 0.1                              | sampling temperature; low keeps wording close |
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ class Settings:
             retries=int(_env("DRAFTER_LLM_RETRIES", "2")),
             concurrency=max(1, int(_env("DRAFTER_LLM_CONCURRENCY", "2"))),
             max_tokens=int(_env("DRAFTER_LLM_MAX_TOKENS", "700")),
+            temperature=float(_env("DRAFTER_LLM_TEMPERATURE", "0.1")),
         )
         settings = cls(
             data_dir=Path(_env("DRAFTER_DATA_DIR", "data")),

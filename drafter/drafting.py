@@ -26,10 +26,9 @@ from drafter.retrieval.german_analyzer import GermanAnalyzer
 from drafter.retrieval.hybrid import weighted_coverage
 from drafter.sentences import sentence_spans
 
-ABSTENTION = (
-    "Die Wissensbasis enthält zu dieser Frage keine belastbaren Informationen. "
-    "Die Antwort muss fachlich ergänzt werden."
-)
+ABSTENTION_SENTENCE = "Die Wissensbasis enthält zu dieser Frage keine belastbaren Informationen."
+"""The one sentence that says „no basis“: the extractive drafter uses it, and the LLM must answer with it."""
+ABSTENTION = f"{ABSTENTION_SENTENCE} Die Antwort muss fachlich ergänzt werden."
 MAX_PASSAGES = 5
 MAX_SENTENCES = 5
 MAX_ANSWER_CHARS = 700
