@@ -83,13 +83,16 @@ class KnowledgeBase:
         self.catalog = Catalog(self.data_dir / "catalog.sqlite")
         self.keyword_index = KeywordIndex(self.data_dir / "keyword", self.analyzer)
         self._vector_store: VectorStore | None = None
+        self._open_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._documents_cache: dict[str, DocumentInfo] | None = None
 
     @property
     def vector_store(self) -> VectorStore:
-        if self._vector_store is None:
-            self._vector_store = VectorStore(self.data_dir / "chroma", self.embedder.slug)
+        """Opened on first use; under a lock, because two threads opening Chroma at once race in its client cache."""
+        with self._open_lock:
+            if self._vector_store is None:
+                self._vector_store = VectorStore(self.data_dir / "chroma", self.embedder.slug)
         return self._vector_store
 
     @property

@@ -250,6 +250,8 @@ def _advance(stack: tuple, memory: dict, token: LabelToken) -> tuple[tuple, floa
         if token.line_start and token.asks and _opens(token, parent):
             return (*stack[:level], (token.kind, token.value)), token.weight - _RESTART_PENALTY
         return None
+    if stack and _continues_major_number(stack[-1], token):
+        return (*stack[:-1], (token.kind, token.value)), token.weight
     if len(stack) >= _MAX_DEPTH:
         return None
     earlier = memory.get(token.kind)
@@ -259,6 +261,18 @@ def _advance(stack: tuple, memory: dict, token: LabelToken) -> tuple[tuple, floa
     ):
         return (*stack, (token.kind, token.value)), token.weight
     return None
+
+
+def _continues_major_number(top: tuple, token: LabelToken) -> bool:
+    """1a) 1b) 2) 3a): a bare number and lettered numbers run on as one numbering at the same level."""
+    (scheme, style), value = top
+    if style != token.kind[1]:
+        return False
+    if scheme is Scheme.NUMBER_LETTER and token.scheme is Scheme.NUMBER:
+        return token.value == (value[0] + 1,)
+    if scheme is Scheme.NUMBER and token.scheme is Scheme.NUMBER_LETTER:
+        return token.value == (value[0] + 1, 1)
+    return False
 
 
 def _follows(scheme: Scheme, previous: tuple[int, ...], value: tuple[int, ...]) -> bool:

@@ -593,3 +593,13 @@ def test_seed_request_followed_by_reply_yields_the_request_once(seeds_dir):
     assert [q.label for q in questions] == [
         f"{n}{c}" for n, cs in ((1, "abcdefgh"), (2, "abcde"), (3, "abcde")) for c in cs
     ]
+
+
+def test_bare_numbers_and_lettered_numbers_run_on_as_one_numbering():
+    text = "Wir fragen an:\n1a) Wie viele Ladepunkte gibt es?\n1b) Wer darf dort laden?\n2) Wann kommt die Glasfaser?\n3a) Was kostet der Ausbau?\n"
+    assert [(q.label, q.text) for q in split_inquiry(text)] == [
+        ("1a", "Wie viele Ladepunkte gibt es?"),
+        ("1b", "Wer darf dort laden?"),
+        ("2", "Wann kommt die Glasfaser?"),
+        ("3a", "Was kostet der Ausbau?"),
+    ]
