@@ -32,6 +32,9 @@ ABSTENTION = f"{ABSTENTION_SENTENCE} Die Antwort muss fachlich ergänzt werden."
 MAX_PASSAGES = 5
 MAX_SENTENCES = 5
 MAX_ANSWER_CHARS = 700
+MIN_QUOTE_WORDS = 4
+MIN_RELATIVE_SCORE = 0.4
+"""A sentence is quoted only when it covers the question at least this well relative to the best sentence."""
 PASSAGE_EVIDENCE_FLOOR = 0.5
 """A passage is quoted only when its evidence reaches this share of the abstention threshold."""
 
@@ -109,6 +112,8 @@ def citation_for(hit: SearchHit, marker: int, start: int, end: int) -> Citation:
 def _choose_sentences(hits: list[SearchHit]) -> list[_Candidate]:
     """The best sentence of each supporting passage, then more of the top passage, in reading order."""
     per_passage = [sorted(_candidates(hit, rank), key=lambda c: -c.score) for rank, hit in enumerate(hits)]
+    best = max((candidates[0].score for candidates in per_passage if candidates), default=0.0)
+    per_passage = [[c for c in candidates if c.score >= MIN_RELATIVE_SCORE * best] for candidates in per_passage]
     chosen = [candidates[0] for candidates in per_passage if candidates]
     length = sum(c.end - c.start for c in chosen)
     for candidate in per_passage[0][1:] if per_passage else []:
@@ -129,11 +134,12 @@ def _candidates(hit: SearchHit, rank: int) -> list[_Candidate]:
     result = []
     for position, (start, end) in enumerate(statements):
         sentence = chunk.text[start:end]
-        direct_answer = chunk.kind == ChunkKind.QA and position == 0
+        if len(sentence.split()) < MIN_QUOTE_WORDS:
+            continue  # a bare „Ja.“ says nothing once quoted apart from its question
+        direct_answer = chunk.kind == ChunkKind.QA and position == 0  # answers the earlier question directly
         coverage = weighted_coverage(hit.term_weights, set(_analyzer.tokens(_context(chunk, sentence))))
         if coverage == 0 and not direct_answer:
             continue
-        # the first sentence of an earlier answer answers the earlier question directly
         result.append(_Candidate(hit, rank, start, end, coverage + (0.3 if direct_answer else 0.0)))
     return result
 
@@ -144,5 +150,8 @@ def _context(chunk: Chunk, sentence: str) -> str:
 
 
 def _is_question_or_heading(sentence: str) -> bool:
+    """Questions and headings are not statements to quote; bullet items are, with or without a full stop."""
     stripped = sentence.strip()
-    return stripped.endswith("?") or (len(stripped) < 60 and not re.search(r"[.!]$", stripped))
+    if stripped.endswith("?"):
+        return True
+    return not stripped.startswith(("•", "-", "–", "*")) and not re.search(r"[.!]$", stripped)

@@ -67,7 +67,7 @@ def _is_boundary(text: str, match: re.Match[str], end: int) -> bool:
     token = word.group(1).lower() if word else ""
     if token in ABBREVIATIONS or token.rstrip(".") in ABBREVIATIONS:
         return False
-    if len(token) == 1:  # initials and enumerations: „A. Müller“, „z. B.“ spelled with spaces
+    if len(token) == 1 and token.isalpha():  # initials and „z. B.“ spelled with spaces
         return False
     if token.isdigit() and re.match(
         r"\s*[a-zäöüß]|\s*(Januar|Februar|März|April|Mai|Juni|Juli|August|"

@@ -144,3 +144,12 @@ def test_dates_and_authorities_are_found():
     assert first_date("kein Datum, nur 99.99.9999") is None
     assert parse_date("2025-06-30") == "2025-06-30"
     assert first_authority(REPLY) == "Kreisverwaltung Talbach"
+
+
+def test_a_single_digit_before_a_full_stop_ends_the_sentence():
+    text = "Hinzugekommen sind die Referate der Abteilung 5. Seit dem 4. November 2024 gilt das. Frau A. Müller kam."
+    assert split_sentences(text) == [
+        "Hinzugekommen sind die Referate der Abteilung 5.",
+        "Seit dem 4. November 2024 gilt das.",
+        "Frau A. Müller kam.",
+    ]
