@@ -144,8 +144,7 @@ class HybridRetriever:
         return _without_near_duplicates(hits, s.duplicate_jaccard, k)
 
     def _mask(self, filters: SearchFilters, docs: dict[str, DocumentInfo]) -> np.ndarray:
-        admitted = {doc_id for doc_id, doc in docs.items() if filters.admits(doc)}
-        return np.array([doc_id_of(c) in admitted for c in self.keyword_index.chunk_ids], dtype=bool)
+        return self.keyword_index.mask_for_documents({doc_id for doc_id, doc in docs.items() if filters.admits(doc)})
 
 
 def weighted_coverage(weights: dict[str, float], tokens: set[str] | frozenset[str]) -> float:

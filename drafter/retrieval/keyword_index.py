@@ -34,6 +34,8 @@ class KeywordIndex:
         self._bm25: bm25s.BM25 | None = None
         self._chunk_ids: list[str] = []
         self._vocab: set[str] = set()
+        self._doc_codes: dict[str, int] = {}
+        self._passage_docs = np.zeros(0, dtype=np.int32)
 
     @property
     def chunk_ids(self) -> list[str]:
@@ -76,6 +78,12 @@ class KeywordIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self._chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
+    def mask_for_documents(self, doc_ids: set[str]) -> np.ndarray:
+        """Boolean mask over the indexed passages: True where the passage belongs to one of `doc_ids`."""
+        self._ensure_loaded()
+        codes = [code for doc_id, code in self._doc_codes.items() if doc_id in doc_ids]
+        return np.isin(self._passage_docs, codes)
+
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """Inverse document frequency per token; a token the corpus never uses gets the highest value.
 
@@ -99,6 +107,9 @@ class KeywordIndex:
             return
         with self._lock:
             self._chunk_ids = json.loads(ids_file.read_text()) if version else []
+            doc_ids = [chunk_id.rsplit(":", 1)[0] for chunk_id in self._chunk_ids]
+            self._doc_codes = {doc_id: code for code, doc_id in enumerate(dict.fromkeys(doc_ids))}
+            self._passage_docs = np.array([self._doc_codes[d] for d in doc_ids], dtype=np.int32)
             has_matrix = version is not None and (self.directory / "params.index.json").exists()
             self._bm25 = bm25s.BM25.load(self.directory, mmap=True, show_progress=False) if has_matrix else None
             self._vocab = set(self._bm25.vocab_dict) if self._bm25 else set()
