@@ -56,7 +56,10 @@ def test_ingest_search_draft_list_and_remove_round_trip(tmp_path: Path):
     queries.write_text("Wie viele Ladepunkte gibt es?\nSind die Ladepunkte öffentlich?\n", encoding="utf-8")
     search = drafter("search", "--data-dir", str(data), "-k", "2", "--json", "--queries", str(queries))
     payload = json.loads(search.stdout)
-    assert [q["query"] for q in payload["queries"]] == ["Wie viele Ladepunkte gibt es?", "Sind die Ladepunkte öffentlich?"]
+    assert [q["query"] for q in payload["queries"]] == [
+        "Wie viele Ladepunkte gibt es?",
+        "Sind die Ladepunkte öffentlich?",
+    ]
     first = payload["queries"][0]["results"][0]
     assert first["doc"] == "antwort.txt" and "34 Ladepunkte" in first["text"] and isinstance(first["score"], float)
     assert {"dense_score", "keyword_score", "question_score", "evidence"} <= set(first)

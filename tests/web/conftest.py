@@ -1,0 +1,140 @@
+"""Fixtures for the web app: a real app on a temporary instance folder, a small real knowledge base,
+and logged-in clients per role.
+
+The sample knowledge base (the fictional „Landkreis Talbach“ documents in knowledge/documents)
+is ingested once per session with the real embedding model; each app gets its own copy, so
+tests that upload or delete documents do not affect one another.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
+
+from drafter.config import Settings
+from drafter.knowledge_base import KnowledgeBase
+from tests.conftest import KNOWLEDGE
+from web import create_app, knowledge_store
+from web.database import db
+from web.models import Role, User
+
+PASSWORD = "Testpasswort-123"
+USERS = {
+    "staff": ("sabine", "Sabine Sachbearbeiterin", {Role.STAFF}),
+    "staff2": ("stefan", "Stefan Sachbearbeiter", {Role.STAFF}),
+    "reviewer": ("rainer", "Rainer Prüfer", {Role.REVIEWER}),
+    "curator": ("kurt", "Kurt Kurator", {Role.CURATOR}),
+    "admin": ("anna", "Anna Admin", {Role.ADMIN}),
+    "staff_reviewer": ("doris", "Doris Doppelrolle", {Role.STAFF, Role.REVIEWER}),
+}
+SAMPLE_INQUIRY = KNOWLEDGE / "inquiries" / "2026-anfrage-digitalisierung-fraktion.txt"
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def sample_knowledge(tmp_path_factory, embedder) -> Path:
+    """The sample documents ingested once; copy it before changing it."""
+    data_dir = tmp_path_factory.mktemp("sample-knowledge")
+    kb = KnowledgeBase(Settings.from_env(data_dir=data_dir), embedder=embedder)
+    report = kb.ingest(sorted((KNOWLEDGE / "documents").iterdir()))
+    assert report.ok, [f.error for f in report.failed]
+    kb.close()
+    return data_dir
+
+
+def make_app(instance: Path, knowledge_dir: Path, embedder, **config) -> Flask:
+    settings = {
+        "INSTANCE_PATH": str(instance),
+        "TESTING": True,
+        "KNOWLEDGE_DIR": str(knowledge_dir),
+        "UPLOAD_DIR": str(instance / "uploads"),
+        "EMBEDDER": embedder,
+        "RATELIMIT_ENABLED": False,
+        "START_WORKERS": False,
+        "WORKER_THREADS": 2,
+    }
+    settings.update(config)
+    return create_app(settings)
+
+
+def stop_app(app: Flask) -> None:
+    app.extensions["drafter_jobs"].shutdown()
+    knowledge_store.close(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def seed_users(app: Flask) -> None:
+    with app.app_context():
+        for username, name, roles in USERS.values():
+            user = User(username=username, display_name=name,
+                        password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))  # fmt: skip
+            user.set_roles(roles)
+            db.session.add(user)
+        db.session.commit()
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path, sample_knowledge) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(sample_knowledge, target)
+    return target
+
+
+@pytest.fixture
+def app(tmp_path, knowledge_dir, embedder) -> Iterator[Flask]:
+    application = make_app(tmp_path / "instance", knowledge_dir, embedder, START_WORKERS=True)
+    seed_users(application)
+    yield application
+    stop_app(application)
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """The session's CSRF token, read from a page as a browser would."""
+    token = getattr(client, "csrf", None)
+    if token is None:
+        page = client.get("/login" if not getattr(client, "logged_in", False) else "/password")
+        token = _TOKEN.search(page.get_data(as_text=True)).group(1)
+        client.csrf = token
+    return token
+
+
+def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
+    """A form post with the CSRF token, like the browser sends it."""
+    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client)}, **kwargs)
+
+
+def login(app: Flask, role: str) -> FlaskClient:
+    client = app.test_client()
+    username = USERS[role][0]
+    response = post(client, "/login", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    client.csrf = None
+    client.logged_in = True
+    return client
+
+
+@pytest.fixture
+def staff(app) -> FlaskClient:
+    return login(app, "staff")
+
+
+@pytest.fixture
+def reviewer(app) -> FlaskClient:
+    return login(app, "reviewer")
+
+
+@pytest.fixture
+def curator(app) -> FlaskClient:
+    return login(app, "curator")
+
+
+def wait_for_jobs(app: Flask, timeout: float = 120) -> None:
+    assert app.extensions["drafter_jobs"].wait_idle(timeout), "Hintergrundaufträge wurden nicht fertig"

@@ -1,0 +1,71 @@
+"""The schema comes from the migrations, and the audit log is append-only."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from click.testing import CliRunner
+from flask.cli import FlaskGroup
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import DatabaseError
+
+from tests.web.conftest import login, post
+from web import create_app
+from web.audit import AuditLogIsAppendOnly
+from web.database import db
+from web.models import AuditEntry
+
+TABLES = {
+    "users", "user_roles", "inquiries", "sub_questions", "drafting_jobs", "drafts", "draft_revisions",
+    "citations", "review_decisions", "comments", "ingestion_jobs", "audit_log", "alembic_version",
+}  # fmt: skip
+
+
+def test_flask_db_upgrade_creates_the_schema(tmp_path, monkeypatch):
+    monkeypatch.setenv("DRAFTER_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("DRAFTER_AUTO_MIGRATE", "0")
+    monkeypatch.setenv("DRAFTER_START_WORKERS", "0")
+    cli = FlaskGroup(create_app=create_app)
+    result = CliRunner().invoke(cli, ["db", "upgrade"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    connection = sqlite3.connect(tmp_path / "instance" / "drafter.sqlite")
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables >= TABLES
+
+
+def test_migrations_match_the_models(app):
+    with app.app_context(), db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert differences == []
+        assert set(inspect(connection).get_table_names()) >= TABLES
+
+
+def test_audit_log_records_who_did_what(app):
+    staff = login(app, "staff")
+    post(staff, "/inquiries/new", {"reference": "A-1", "kind": "ifg", "received_on": "2026-01-14",
+                                   "text": "1. Wie viele Schulen gibt es?"})  # fmt: skip
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "inquiry_created"))
+        assert entry.username == "sabine" and entry.inquiry_id == 1 and entry.at is not None
+
+
+def test_audit_log_cannot_be_changed_or_deleted(app):
+    login(app, "staff")
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry))
+        entry.action = "verschleiert"
+        with pytest.raises(AuditLogIsAppendOnly):
+            db.session.commit()
+        db.session.rollback()
+        db.session.delete(db.session.scalar(select(AuditEntry)))
+        with pytest.raises(AuditLogIsAppendOnly):
+            db.session.commit()
+        db.session.rollback()
+        for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
+            with pytest.raises(DatabaseError, match="nur ergänzt"):
+                db.session.execute(text(statement))
+            db.session.rollback()
+        assert db.session.scalar(select(AuditEntry.action)) == "login"

@@ -1,0 +1,221 @@
+"""The whole journey in a real browser (headless Debian chromium via Playwright) plus an accessibility scan.
+
+Staff record a numbered inquiry, correct the split, have it drafted, edit an answer and send
+everything to review; a reviewer approves each answer and the reply; the exported DOCX holds
+every answer under its original label. axe-core then checks every main page for serious or
+critical WCAG 2.1 AA violations.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from docx import Document
+from werkzeug.serving import make_server
+
+from tests.conftest import ROOT
+from tests.web.conftest import PASSWORD, SAMPLE_INQUIRY, USERS, make_app, seed_users, stop_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+LABELS = ["1a", "1b", "1c", "2a", "2b", "2c", "2d", "3a", "3b", "3c", "3d", "3e"]
+TIMEOUT_MS = 60_000
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian-Chromium fehlt (apt-get install -y chromium)"),
+    pytest.mark.skipif(not AXE.exists(), reason="axe-core fehlt (npm install --no-save axe-core)"),
+]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, sample_knowledge, embedder):
+    import shutil
+
+    folder = tmp_path_factory.mktemp("browser")
+    shutil.copytree(sample_knowledge, folder / "knowledge")
+    app = make_app(folder / "instance", folder / "knowledge", embedder, START_WORKERS=True)
+    seed_users(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    stop_app(app)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def signed_in(browser, base: str, role: str):
+    context = browser.new_context(bypass_csp=True, accept_downloads=True, locale="de-DE")  # CSP would block axe
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill("#username", USERS[role][0])
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Anmelden')")
+    page.wait_for_url(re.compile(r".*/(inquiries|knowledge|admin)/.*"))
+    return page
+
+
+def axe_problems(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.fixture(scope="module")
+def journey(browser, live_server):
+    """Run the journey once; the tests below check its outcome and scan the pages it passed."""
+    base = live_server
+    visited: dict[str, list[str]] = {"staff": [], "reviewer": []}
+    staff = signed_in(browser, base, "staff")
+    staff.click("text=Neue Anfrage erfassen")
+    visited["staff"].append(staff.url)
+    staff.fill("#reference", "FWG/2026/003")
+    staff.select_option("#kind", "council")
+    staff.fill("#received_on", "2026-01-14")
+    staff.fill("#requester_name", "FWG-Fraktion im Kreistag Talbach")
+    staff.fill("#text", SAMPLE_INQUIRY.read_text())
+    staff.click("button:has-text('Anfrage anlegen')")
+    staff.wait_for_selector("text=12 Fragen erkannt")
+    inquiry_url = staff.url.split("#")[0]
+    visited["staff"].append(inquiry_url)
+    labels = staff.eval_on_selector_all("input[name=label][id^=label-]", "els => els.map(e => e.value)")
+
+    # Correct one split: the text of 2b gets a clarification (htmx swaps only the question list).
+    question_2b = staff.locator("li.question-card", has=staff.locator("input[name=label][value='2b']"))
+    textarea = question_2b.locator("textarea[name=text]")
+    textarea.fill(textarea.input_value() + " (Stand: 31.12.2025)")
+    question_2b.locator("button:has-text('Frage 2b speichern')").click()
+    staff.wait_for_selector("text=Die Aufteilung wurde geändert.")
+
+    staff.click("button:has-text('Entwürfe erstellen')")
+    staff.wait_for_selector("#fortschritt-status:has-text('12 von 12 Entwürfen fertig')")
+    staff.click("text=Antwort 1a öffnen")
+    workspace_url = staff.url
+    staff.click("a.marker >> nth=0")
+    highlighted = staff.locator(".source.active mark").count()
+    staff.fill("#answer-text", staff.input_value("#answer-text") + "\n\nErgänzt durch die Sachbearbeitung.")
+    staff.click("button:has-text('Als neue Version speichern')")
+    staff.wait_for_selector("text=Gespeichert als Version 2")
+    staff.click("button:has-text('Weitere Fundstellen anzeigen')")
+    staff.wait_for_selector("#weitere-ergebnisse .source")
+    visited["staff"] += [workspace_url, workspace_url.split("#")[0] + "/revisions?version=2",
+                         workspace_url.split("#")[0] + "/passages"]  # fmt: skip
+    staff.goto(inquiry_url)
+    staff.click("button:has-text('Alle fertigen Entwürfe zur Prüfung geben')")
+    staff.wait_for_selector("text=12 Antworten liegen jetzt zur Prüfung vor.")
+
+    reviewer = signed_in(browser, base, "reviewer")
+    reviewer.goto(f"{base}/review/")
+    visited["reviewer"].append(reviewer.url)
+    for _ in LABELS:
+        reviewer.click("a:has-text('prüfen') >> nth=0")
+        reviewer.click("button:has-text('freigeben')")
+        reviewer.wait_for_selector("text=ist freigegeben.")
+        reviewer.goto(f"{base}/review/")
+    assert "Keine Antworten warten auf Prüfung." in reviewer.content()
+    reviewer.goto(inquiry_url)
+    reviewer.click("button:has-text('Gesamtantwort freigeben')")
+    reviewer.wait_for_selector("text=Die Gesamtantwort ist freigegeben.")
+    reviewer.click("text=Antwortbrief erstellen")
+    visited["reviewer"].append(reviewer.url)
+    with reviewer.expect_download() as download:
+        reviewer.click("button:has-text('Antwortbrief herunterladen')")
+    letter = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
+    return {"labels": labels, "letter": letter, "highlighted": highlighted, "visited": visited,
+            "pages": {"staff": staff, "reviewer": reviewer}, "base": base}  # fmt: skip
+
+
+def test_split_shows_every_numbered_question(journey):
+    assert journey["labels"] == LABELS
+
+
+def test_citation_marker_highlights_the_quote(journey):
+    assert journey["highlighted"] >= 1
+
+
+def test_exported_letter_answers_every_question_under_its_label(journey):
+    paragraphs = [p.text for p in journey["letter"].paragraphs]
+    headings = [p.split(":")[0] for p in paragraphs if p.startswith("Zu ")]
+    assert headings == [f"Zu {label})" for label in LABELS]
+    body = "\n".join(paragraphs)
+    assert "Ergänzt durch die Sachbearbeitung." in body
+    assert "(Stand: 31.12.2025)" in body  # the corrected question text
+    assert "FWG-Fraktion im Kreistag Talbach" in body
+
+
+def test_main_pages_have_no_serious_accessibility_problems(journey, browser):
+    base = journey["base"]
+    staff, reviewer = journey["pages"]["staff"], journey["pages"]["reviewer"]
+    staff_pages = [*journey["visited"]["staff"], f"{base}/inquiries/", f"{base}/password",
+                   f"{base}/knowledge/", f"{base}/knowledge/search?q=Online-Dienste"]  # fmt: skip
+    problems = []
+    for url in staff_pages:
+        staff.goto(url)
+        problems += axe_problems(staff)
+    staff.goto(f"{base}/knowledge/search?q=Online-Dienste")
+    staff.click("ol.hits h3 a >> nth=0")
+    problems += axe_problems(staff)
+    staff.goto(f"{base}/knowledge/")
+    staff.click("table a >> nth=0")
+    problems += axe_problems(staff)
+    for url in journey["visited"]["reviewer"]:
+        reviewer.goto(url)
+        problems += axe_problems(reviewer)
+
+    curator = signed_in(browser, base, "curator")
+    curator.goto(f"{base}/knowledge/upload")
+    problems += axe_problems(curator)
+    curator.set_input_files("#files", [{"name": "kaputt.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1"}])
+    curator.click("button:has-text('Hochladen und einlesen')")
+    curator.wait_for_selector("#upload-status:has-text('Fertig')")
+    problems += axe_problems(curator)
+    curator.goto(f"{base}/knowledge/jobs")
+    problems += axe_problems(curator)
+
+    admin = signed_in(browser, base, "admin")
+    for path in ("/admin/users", "/admin/users/new", "/admin/audit", "/admin/users/1"):
+        admin.goto(base + path)
+        problems += axe_problems(admin)
+    admin.goto(f"{base}/gibt-es-nicht")
+    problems += axe_problems(admin)
+
+    anonymous = browser.new_context(bypass_csp=True).new_page()
+    anonymous.goto(f"{base}/login")
+    problems += axe_problems(anonymous)
+    assert problems == []
+
+
+def test_new_inquiry_form_errors_are_accessible(journey):
+    page = journey["pages"]["staff"]
+    page.goto(f"{journey['base']}/inquiries/new")
+    page.fill("#reference", "")
+    page.evaluate("document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))")
+    page.click("button:has-text('Anfrage anlegen')")
+    page.wait_for_selector(".error-summary")
+    assert page.get_attribute("#reference", "aria-invalid") == "true"
+    assert axe_problems(page) == []

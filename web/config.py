@@ -1,0 +1,109 @@
+"""The web app's configuration, read from environment variables with defaults that work offline.
+
+Everything lives in the instance folder unless an environment variable says otherwise, so a
+fresh checkout runs with `flask --app wsgi run` and a production install only sets what differs.
+docs/web.md lists every variable; `defaults_from_env` is the single place that reads them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+INQUIRY_KINDS = ("ifg", "ltranspg", "vig", "council", "citizen")
+
+DEFAULT_LEGAL_BASIS = {
+    "ifg": "§ 1 Abs. 1 des Informationsfreiheitsgesetzes (IFG)",
+    "ltranspg": "§ 2 Abs. 2 in Verbindung mit §§ 11 und 12 des Landestransparenzgesetzes (LTranspG)",
+    "vig": "§ 2 Abs. 1 des Verbraucherinformationsgesetzes (VIG)",
+    "council": "der Geschäftsordnung des Kreistages",
+    "citizen": "",
+}
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in {"1", "true", "yes", "ja", "on"}
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    """Read a deadline like "1m", "2 Monate", "14d", "3w" as (months, days)."""
+    match = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", text)
+    if not match:
+        raise ValueError(f"Frist „{text}“ ist ungültig; erlaubt sind z. B. 1m, 14d oder 3w.")
+    number, unit = int(match.group(1)), match.group(2).lower()[:1] or "d"
+    if unit == "m":
+        return number, 0
+    if unit == "w":
+        return 0, number * 7
+    if unit in {"d", "t"}:
+        return 0, number
+    raise ValueError(f"Frist „{text}“ ist ungültig; erlaubt sind z. B. 1m, 14d oder 3w.")
+
+
+def database_url(instance_path: Path) -> str:
+    url = _env("DATABASE_URL", f"sqlite:///{instance_path / 'drafter.sqlite'}")
+    if url.startswith("postgres://"):  # the form many hosting tools still hand out
+        url = "postgresql://" + url.removeprefix("postgres://")
+    return url
+
+
+def secret_key(instance_path: Path) -> str:
+    """The session signing key: from DRAFTER_SECRET_KEY, else generated once into the instance folder."""
+    configured = os.environ.get("DRAFTER_SECRET_KEY", "").strip()
+    if configured:
+        return configured
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def defaults_from_env(instance_path: Path) -> dict:
+    mb = 1_048_576
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "KNOWLEDGE_DIR": _env("DRAFTER_DATA_DIR", str(instance_path / "knowledge")),
+        "UPLOAD_DIR": _env("DRAFTER_UPLOAD_DIR", str(instance_path / "uploads")),
+        "MAX_FILE_BYTES": int(float(_env("DRAFTER_MAX_FILE_MB", "50")) * mb),
+        "MAX_CONTENT_LENGTH": int(float(_env("DRAFTER_MAX_UPLOAD_MB", "200")) * mb),
+        "MAX_FORM_MEMORY_SIZE": 4 * mb,
+        "DEADLINES": {kind: _env(f"DRAFTER_DEADLINE_{kind.upper()}", "1m") for kind in INQUIRY_KINDS},
+        "LEGAL_BASIS": {
+            kind: _env(f"DRAFTER_LEGAL_BASIS_{kind.upper()}", text) for kind, text in DEFAULT_LEGAL_BASIS.items()
+        },
+        "AUTHORITY_NAME": _env("DRAFTER_AUTHORITY_NAME", "[Name der Kreisverwaltung]"),
+        "AUTHORITY_ADDRESS": _env("DRAFTER_AUTHORITY_ADDRESS", "[Straße Hausnummer] · [PLZ Ort]"),
+        "AUTHORITY_PLACE": _env("DRAFTER_AUTHORITY_PLACE", "[Ort]"),
+        "WORKER_THREADS": max(1, int(_env("DRAFTER_WORKERS", "2"))),
+        "START_WORKERS": _flag("DRAFTER_START_WORKERS", True),
+        "AUTO_MIGRATE": _flag("DRAFTER_AUTO_MIGRATE", True),
+        "LOGIN_RATE_LIMIT": _env("DRAFTER_LOGIN_RATE_LIMIT", "5 per minute"),
+        "RATELIMIT_ENABLED": _flag("DRAFTER_RATE_LIMIT", True),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "BEHIND_PROXY": _flag("DRAFTER_BEHIND_PROXY", False),
+        "SESSION_COOKIE_SECURE": _flag("DRAFTER_SECURE_COOKIES", False),
+        "REMEMBER_COOKIE_SECURE": _flag("DRAFTER_SECURE_COOKIES", False),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "drafter_session",
+        "PERMANENT_SESSION_LIFETIME": int(float(_env("DRAFTER_SESSION_HOURS", "9")) * 3600),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        "PAGE_SIZE": 50,
+        "EMBEDDER": None,
+        "DRAFTER_SETTINGS": None,
+    }

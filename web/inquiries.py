@@ -1,0 +1,269 @@
+"""Inquiries: the list with deadlines, creating one from pasted text or a file, its overview page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from drafter.errors import EmptyInquiry
+from drafter.splitting import split_inquiry
+from web import audit, split_editing
+from web.database import db, utcnow
+from web.deadlines import deadline_state
+from web.inquiry_input import PERSONAL_FIELDS, read_metadata_form, read_new_inquiry
+from web.models import (
+    AnswerStatus,
+    Comment,
+    Draft,
+    Inquiry,
+    InquiryKind,
+    InquiryStatus,
+    Question,
+    ReviewDecision,
+    Role,
+    User,
+    UserRole,
+)
+from web.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
+from web.templating import today_local
+from web.workflow import export_problem, refresh_status
+
+bp = Blueprint("inquiries", __name__, url_prefix="/inquiries")
+
+SORT_COLUMNS = {
+    "deadline": Inquiry.deadline,
+    "received": Inquiry.received_on,
+    "reference": Inquiry.reference,
+    "subject": Inquiry.subject,
+    "status": Inquiry.status,
+    "assignee": User.display_name,
+}
+LIST_COLUMNS = (Inquiry.id, Inquiry.reference, Inquiry.subject, Inquiry.kind, Inquiry.received_on, Inquiry.deadline,
+                Inquiry.status, Inquiry.assignee_id)  # fmt: skip
+OPEN_STATUSES = (
+    InquiryStatus.NEW,
+    InquiryStatus.DRAFTING,
+    InquiryStatus.IN_REVIEW,
+    InquiryStatus.APPROVED,
+)  # not yet sent
+
+
+def get_inquiry(inquiry_id: int) -> Inquiry:
+    return db.session.get(Inquiry, inquiry_id) or abort(404)
+
+
+def staff_users() -> list[User]:
+    return db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == Role.STAFF, User.active).order_by(User.display_name)
+    ).all()
+
+
+@bp.route("/")
+@roles_required(*READ_INQUIRIES)
+def index():
+    args = request.args
+    search = args.get("q", "").strip()
+    status = args.get("status", "open")
+    sort = args.get("sort", "deadline") if args.get("sort") in SORT_COLUMNS else "deadline"
+    descending = args.get("dir") == "desc"
+    page = max(1, args.get("page", 1, type=int))
+    page_size = current_app.config["PAGE_SIZE"]
+
+    # Plain rows rather than ORM objects: the list is the most visited page and only reads.
+    query = select(*LIST_COLUMNS, User.display_name.label("assignee_name")).outerjoin(
+        User, Inquiry.assignee_id == User.id
+    )
+    if search:
+        pattern = f"%{search}%"
+        query = query.where(
+            or_(Inquiry.reference.ilike(pattern), Inquiry.subject.ilike(pattern), Inquiry.requester_name.ilike(pattern))
+        )
+    if status == "open":
+        query = query.where(Inquiry.status.in_(OPEN_STATUSES))
+    elif status in {s.value for s in InquiryStatus}:
+        query = query.where(Inquiry.status == status)
+    if args.get("mine"):
+        query = query.where(Inquiry.assignee_id == current_user.id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    column = SORT_COLUMNS[sort]
+    query = query.order_by(column.desc() if descending else column.asc(), Inquiry.id.desc())
+    inquiries = db.session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
+    today = today_local()
+    progress = _answer_progress([i.id for i in inquiries])
+    rows = [
+        (i, deadline_state(i.deadline, i.status not in OPEN_STATUSES, today), progress.get(i.id)) for i in inquiries
+    ]
+    return render_template(
+        "inquiries/index.html",
+        rows=rows,
+        detail_base=url_for("inquiries.detail", inquiry_id=0)[:-1],  # one url_for instead of one per row
+        kind_labels={k.value: k.label_de for k in InquiryKind},
+        status_labels={s.value: s.label_de for s in InquiryStatus},
+        total=total,
+        page=page,
+        pages=max(1, -(-total // page_size)),
+        search=search,
+        status=status,
+        sort=sort,
+        descending=descending,
+        mine=bool(args.get("mine")),
+        statuses=list(InquiryStatus),
+    )
+
+
+def _answer_progress(inquiry_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(approved answers, questions) per inquiry, in one query for the whole page."""
+    if not inquiry_ids:
+        return {}
+    approved = func.sum(func.coalesce((Draft.status == AnswerStatus.APPROVED).cast(db.Integer), 0))
+    rows = db.session.execute(
+        select(Question.inquiry_id, approved, func.count(Question.id))
+        .outerjoin(Draft, Draft.question_id == Question.id)
+        .where(Question.inquiry_id.in_(inquiry_ids))
+        .group_by(Question.inquiry_id)
+    ).all()
+    return {inquiry_id: (int(done or 0), count) for inquiry_id, done, count in rows}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*EDIT_INQUIRIES)
+def create():
+    if request.method == "GET":
+        values = {"received_on": today_local().isoformat(), "assignee_id": str(current_user.id), "kind": "ifg"}
+        return render_template("inquiries/new.html", values=values, errors={}, staff=staff_users())
+    entered = read_new_inquiry(request.form, request.files.get("file"))
+    if entered.errors:
+        return render_template(
+            "inquiries/new.html", values=entered.values, errors=entered.errors, staff=staff_users()
+        ), 400
+    inquiry = Inquiry(
+        reference=entered.values["reference"][:100],
+        kind=entered.values["kind"],
+        subject=entered.values["subject"][:300] or entered.values["reference"],
+        text=entered.text,
+        source_filename=entered.filename,
+        received_on=entered.received_on,
+        deadline=entered.deadline,
+        assignee_id=_assignee(entered.values["assignee_id"]),
+        created_by_id=current_user.id,
+        **{key: entered.values[key] or None for key in PERSONAL_FIELDS},
+    )
+    db.session.add(inquiry)
+    try:
+        split_editing.replace_all(inquiry, split_inquiry(inquiry.text))
+        flash(f"Die Anfrage wurde angelegt; {len(inquiry.questions)} Fragen erkannt. Bitte die Aufteilung prüfen.",
+              "success")  # fmt: skip
+    except EmptyInquiry as error:
+        flash(f"Die Anfrage wurde angelegt. {error} Fragen können unten von Hand ergänzt werden.", "warning")
+    db.session.flush()
+    audit.record("inquiry_created", "inquiry", inquiry.id, inquiry_id=inquiry.id, kind=inquiry.kind,
+                 questions=len(inquiry.questions), file=entered.filename)  # fmt: skip
+    db.session.commit()
+    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
+
+
+def _assignee(value: str) -> int | None:
+    if not value.isdigit():
+        return None
+    return next((u.id for u in staff_users() if u.id == int(value)), None)
+
+
+@bp.route("/<int:inquiry_id>")
+@roles_required(*READ_INQUIRIES)
+def detail(inquiry_id: int):
+    inquiry = get_inquiry(inquiry_id)
+    decisions = db.session.scalars(
+        select(ReviewDecision).where(ReviewDecision.inquiry_id == inquiry.id).order_by(ReviewDecision.id)
+    ).all()
+    comments = db.session.scalars(
+        select(Comment).where(Comment.inquiry_id == inquiry.id, Comment.draft_id.is_(None)).order_by(Comment.id)
+    ).all()
+    return render_template(
+        "inquiries/detail.html",
+        inquiry=inquiry,
+        decisions=[d for d in decisions if d.draft_id is None],
+        comments=comments,
+        export_problem=export_problem(inquiry),
+        split_points=split_editing.split_points,
+        suggest_label=split_editing.suggest_label,
+    )
+
+
+@bp.route("/<int:inquiry_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDIT_INQUIRIES)
+def edit(inquiry_id: int):
+    inquiry = get_inquiry(inquiry_id)
+    if request.method == "GET":
+        values = {key: getattr(inquiry, key) or "" for key in ("reference", "kind", "subject", *PERSONAL_FIELDS)}
+        values |= {
+            "received_on": inquiry.received_on.isoformat(),
+            "deadline": inquiry.deadline.isoformat(),
+            "assignee_id": str(inquiry.assignee_id or ""),
+        }
+        return render_template("inquiries/edit.html", inquiry=inquiry, values=values, errors={}, staff=staff_users())
+    entered = read_metadata_form(request.form)
+    if not entered.values["subject"]:
+        entered.errors["subject"] = "Bitte einen Betreff angeben."
+    if entered.errors:
+        return render_template(
+            "inquiries/edit.html", inquiry=inquiry, values=entered.values, errors=entered.errors, staff=staff_users()
+        ), 400
+    changed = []
+    updates = {key: entered.values[key] or None for key in ("reference", "kind", "subject", *PERSONAL_FIELDS)}
+    updates |= {
+        "received_on": entered.received_on,
+        "deadline": entered.deadline,
+        "assignee_id": _assignee(entered.values["assignee_id"]),
+    }
+    for key, value in updates.items():
+        if getattr(inquiry, key) != value:
+            setattr(inquiry, key, value)
+            changed.append(key)
+    # Personal data is not copied into the audit log; only which fields changed.
+    audit.record("inquiry_updated", "inquiry", inquiry.id, inquiry_id=inquiry.id, fields=changed)
+    db.session.commit()
+    flash("Die Angaben wurden gespeichert.", "success")
+    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
+
+
+@bp.route("/<int:inquiry_id>/comments", methods=["POST"])
+@roles_required(*READ_INQUIRIES)
+def comment(inquiry_id: int):
+    inquiry = get_inquiry(inquiry_id)
+    text = request.form.get("text", "").strip()
+    draft_id = request.form.get("draft_id", type=int)
+    draft = db.session.get(Draft, draft_id) if draft_id else None
+    if draft is not None and draft.question.inquiry_id != inquiry.id:
+        abort(404)
+    target = (
+        url_for("drafts.workspace", draft_id=draft.id, _anchor="kommentare")
+        if draft
+        else url_for("inquiries.detail", inquiry_id=inquiry.id, _anchor="kommentare")
+    )
+    if not text:
+        flash("Der Kommentar ist leer und wurde nicht gespeichert.", "error")
+        return redirect(target)
+    db.session.add(Comment(inquiry_id=inquiry.id, draft_id=draft.id if draft else None,
+                           author_id=current_user.id, text=text[:10_000]))  # fmt: skip
+    audit.record("comment_added", "draft" if draft else "inquiry", draft.id if draft else inquiry.id,
+                 inquiry_id=inquiry.id)  # fmt: skip
+    db.session.commit()
+    flash("Kommentar gespeichert.", "success")
+    return redirect(target)
+
+
+@bp.route("/<int:inquiry_id>/sent", methods=["POST"])
+@roles_required(*EDIT_INQUIRIES)
+def mark_sent(inquiry_id: int):
+    inquiry = get_inquiry(inquiry_id)
+    problem = export_problem(inquiry)
+    if problem:
+        flash(problem, "error")
+    else:
+        inquiry.sent_at = utcnow()
+        refresh_status(inquiry)
+        audit.record("marked_sent", "inquiry", inquiry.id, inquiry_id=inquiry.id)
+        db.session.commit()
+        flash("Die Anfrage ist als versandt vermerkt.", "success")
+    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))

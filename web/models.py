@@ -1,0 +1,387 @@
+"""The tables of the web app: accounts, inquiries with their drafts and reviews, jobs and the audit log.
+
+Status values are stored as short strings (portable between SQLite and PostgreSQL); the
+StrEnums here give them names and their German labels. The requester's personal data lives
+only on `Inquiry`; nothing in this module is ever sent to the knowledge base.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from functools import cached_property
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from web.database import db, utcnow
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    CURATOR = "curator"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+    @property
+    def label_de(self) -> str:
+        return {
+            Role.STAFF: "Sachbearbeitung",
+            Role.CURATOR: "Wissensbasis",
+            Role.REVIEWER: "Freigabe",
+            Role.ADMIN: "Administration",
+        }[self]
+
+
+class InquiryKind(StrEnum):
+    IFG = "ifg"
+    LTRANSPG = "ltranspg"
+    VIG = "vig"
+    COUNCIL = "council"
+    CITIZEN = "citizen"
+
+    @property
+    def label_de(self) -> str:
+        return {
+            InquiryKind.IFG: "Antrag nach IFG",
+            InquiryKind.LTRANSPG: "Antrag nach LTranspG",
+            InquiryKind.VIG: "Antrag nach VIG",
+            InquiryKind.COUNCIL: "Anfrage aus dem Kreistag",
+            InquiryKind.CITIZEN: "Bürgeranfrage",
+        }[self]
+
+
+class InquiryStatus(StrEnum):
+    NEW = "new"
+    DRAFTING = "drafting"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    SENT = "sent"
+
+    @property
+    def label_de(self) -> str:
+        return {
+            InquiryStatus.NEW: "Aufteilung prüfen",
+            InquiryStatus.DRAFTING: "In Bearbeitung",
+            InquiryStatus.IN_REVIEW: "In Prüfung",
+            InquiryStatus.APPROVED: "Freigegeben",
+            InquiryStatus.SENT: "Versandt",
+        }[self]
+
+
+class AnswerStatus(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+
+    @property
+    def label_de(self) -> str:
+        return {
+            AnswerStatus.DRAFT: "Entwurf",
+            AnswerStatus.IN_REVIEW: "In Prüfung",
+            AnswerStatus.CHANGES_REQUESTED: "Änderung erbeten",
+            AnswerStatus.APPROVED: "Freigegeben",
+        }[self]
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def label_de(self) -> str:
+        return {
+            JobState.QUEUED: "wartet",
+            JobState.RUNNING: "läuft",
+            JobState.DONE: "fertig",
+            JobState.FAILED: "fehlgeschlagen",
+        }[self]
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @cached_property
+    def roles(self) -> set[Role]:
+        """Computed once per request (the object lives in one request's session); navigation asks often."""
+        return {Role(row.role) for row in self.role_rows}
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles & set(roles))
+
+    def set_roles(self, roles: set[Role]) -> None:
+        self.role_rows = [UserRole(role=str(role)) for role in sorted(roles)]
+        self.__dict__.pop("roles", None)
+
+
+class Inquiry(db.Model):
+    __tablename__ = "inquiries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    source_filename: Mapped[str | None] = mapped_column(String(255))
+    received_on: Mapped[date]
+    deadline: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(20), default=InquiryStatus.NEW, index=True)
+    reply_approved: Mapped[bool] = mapped_column(default=False)
+    reply_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    drafting_started_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    requester_name: Mapped[str | None] = mapped_column(String(200))
+    requester_email: Mapped[str | None] = mapped_column(String(200))
+    requester_street: Mapped[str | None] = mapped_column(String(200))
+    requester_postcode: Mapped[str | None] = mapped_column(String(20))
+    requester_city: Mapped[str | None] = mapped_column(String(120))
+
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="inquiry", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def kind_enum(self) -> InquiryKind:
+        return InquiryKind(self.kind)
+
+    @property
+    def status_enum(self) -> InquiryStatus:
+        return InquiryStatus(self.status)
+
+    @property
+    def drafting_busy(self) -> bool:
+        return any(
+            q.latest_job is not None and q.latest_job.state in {JobState.QUEUED, JobState.RUNNING}
+            for q in self.questions
+        )
+
+    @property
+    def split_locked(self) -> bool:
+        """The split is fixed once drafting started: drafts belong to their questions."""
+        return self.drafting_started_at is not None
+
+
+class Question(db.Model):
+    """A sub-question of an inquiry, as detected by the splitter and corrected by staff."""
+
+    __tablename__ = "sub_questions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    group_title: Mapped[str | None] = mapped_column(Text)
+
+    inquiry: Mapped[Inquiry] = relationship(back_populates="questions")
+    draft: Mapped[Draft | None] = relationship(back_populates="question", uselist=False)
+    jobs: Mapped[list[DraftingJob]] = relationship(order_by="DraftingJob.id", cascade="all, delete-orphan")
+
+    @property
+    def latest_job(self) -> DraftingJob | None:
+        return self.jobs[-1] if self.jobs else None
+
+
+class DraftingJob(db.Model):
+    __tablename__ = "drafting_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("sub_questions.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=JobState.QUEUED, index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    owner: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def state_enum(self) -> JobState:
+        return JobState(self.state)
+
+
+class Draft(db.Model):
+    """The answer to one sub-question; its text lives in revisions, never overwritten."""
+
+    __tablename__ = "drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("sub_questions.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=AnswerStatus.DRAFT, index=True)
+    evidence: Mapped[str] = mapped_column(String(30))
+    method: Mapped[str] = mapped_column(String(30))
+    notice: Mapped[str | None] = mapped_column(Text)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    question: Mapped[Question] = relationship(back_populates="draft")
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    revisions: Mapped[list[DraftRevision]] = relationship(
+        order_by="DraftRevision.number", cascade="all, delete-orphan", lazy="selectin"
+    )
+    citations: Mapped[list[CitationRecord]] = relationship(
+        order_by="CitationRecord.marker", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_enum(self) -> AnswerStatus:
+        return AnswerStatus(self.status)
+
+    @property
+    def current(self) -> DraftRevision:
+        return self.revisions[-1]
+
+    @property
+    def locked(self) -> bool:
+        return self.status in {AnswerStatus.APPROVED, AnswerStatus.IN_REVIEW}
+
+
+class DraftRevision(db.Model):
+    __tablename__ = "draft_revisions"
+    __table_args__ = (UniqueConstraint("draft_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(20))
+    unverified: Mapped[list] = mapped_column(JSON, default=list)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def origin_de(self) -> str:
+        return {
+            "generated": "automatischer Entwurf",
+            "edited": "bearbeitet",
+            "source_added": "Fundstelle übernommen",
+        }.get(self.origin, self.origin)
+
+
+class CitationRecord(db.Model):
+    """A quote backing a draft: marker [n] names the passage; one passage may back several sentences."""
+
+    __tablename__ = "citations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    marker: Mapped[int] = mapped_column(Integer)
+    chunk_id: Mapped[str] = mapped_column(String(200))
+    doc: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(Text)
+    passage_text: Mapped[str] = mapped_column(Text)
+    quote: Mapped[str] = mapped_column(Text)
+    quote_start: Mapped[int] = mapped_column(Integer)
+    quote_end: Mapped[int] = mapped_column(Integer)
+    page: Mapped[int | None] = mapped_column(Integer)
+    doc_type: Mapped[str | None] = mapped_column(String(30))
+    doc_date: Mapped[str | None] = mapped_column(String(20))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReviewDecision(db.Model):
+    """A reviewer's decision on one answer (draft_id set) or on the whole reply (draft_id empty)."""
+
+    __tablename__ = "review_decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), index=True)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(30))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reviewer: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def decision_de(self) -> str:
+        return {
+            "approved": "freigegeben",
+            "changes_requested": "Änderung erbeten",
+            "reopened": "wieder geöffnet",
+        }.get(self.decision, self.decision)
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), index=True)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+class IngestionJob(db.Model):
+    """One uploaded file on its way into the knowledge base (or a re-index run, kind="reindex")."""
+
+    __tablename__ = "ingestion_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="ingest")
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_path: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    doc_type: Mapped[str | None] = mapped_column(String(30))
+    doc_date: Mapped[str | None] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), default=JobState.QUEUED, index=True)
+    result: Mapped[str | None] = mapped_column(String(20))
+    doc_id: Mapped[str | None] = mapped_column(String(200))
+    chunks: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    owner: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    requested_by: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def state_enum(self) -> JobState:
+        return JobState(self.state)
+
+
+class AuditEntry(db.Model):
+    """Who did what, when. Rows are only ever inserted (see web.audit and the migration's triggers)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(200))
+    inquiry_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,90 @@
+"""Sessions, CSRF, login throttling and HTTP security headers.
+
+CSRF tokens are checked on every POST, from the form field or, for htmx requests, from the
+X-CSRFToken header that base.html sets on <body>. The content security policy allows only
+our own scripts and styles, which is why the app has no inline JavaScript.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, flash, redirect, request, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from web.database import db
+from web.models import User
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "strong"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """Send to the login page; htmx requests are told to redirect the whole page instead of swapping it in."""
+    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request"):
+        return Response(status=401, headers={"HX-Redirect": target})
+    flash(login_manager.login_message, "info")
+    return redirect(target)
+
+
+def _login_key() -> str:
+    """Throttle per address and account name, so one office's NAT does not lock out colleagues."""
+    username = (request.form.get("username") or "").strip().lower()
+    return f"{get_remote_address()}|{username}"
+
+
+def init_app(app: Flask) -> None:
+    if app.config["BEHIND_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter = Limiter(
+        key_func=get_remote_address,
+        app=app,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        enabled=app.config["RATELIMIT_ENABLED"],
+    )
+    login_view = app.view_functions["auth.login"]
+    app.view_functions["auth.login"] = limiter.limit(
+        app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_key
+    )(login_view)
+    app.extensions["drafter_limiter"] = limiter
+
+    @app.before_request
+    def _force_password_change():
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in {"auth.password", "auth.logout", "static"}
+        ):
+            return redirect(url_for("auth.password"))
+        return None
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
