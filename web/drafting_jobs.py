@@ -11,6 +11,7 @@ from flask import current_app
 from drafter.models import DraftAnswer, SubQuestion
 from drafter.pipeline import draft_inquiry
 from web import audit
+from web.approved_answers import approved_context
 from web.database import db, utcnow
 from web.jobs import finish
 from web.knowledge_store import knowledge_base, settings_for
@@ -68,7 +69,12 @@ def run_drafting_job(job_id: int) -> None:
     question = db.session.get(Question, job.question_id)
     app = current_app._get_current_object()
     sub = SubQuestion(label=question.label, text=question.text, group=question.group_title)
-    answer = draft_inquiry(knowledge_base(app), [sub], settings_for(app))[0]
+    answer = draft_inquiry(
+        knowledge_base(app),
+        [sub],
+        settings_for(app),
+        context_for=lambda _: approved_context(question.text, question.inquiry_id),
+    )[0]
     user = db.session.get(User, job.requested_by_id)
     store_answer(question, answer, user)
     finish(job)
