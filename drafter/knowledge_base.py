@@ -171,7 +171,8 @@ class KnowledgeBase:
                     on_file(item)
         with self._write_lock:
             for item in prepared:
-                self._remove_vectors(item.info.doc_id, item.info.source)
+                if item.result.status == "updated":  # the id derives from the path, so it is the old one too
+                    self.vector_store.delete_document(item.info.doc_id)
             self._embed_and_store(prepared, show_progress, report, on_file)
             missing = self._documents_without_vectors()
             if missing:
@@ -244,11 +245,6 @@ class KnowledgeBase:
         except DocumentError as error:
             log.warning("%s", error)
             return FileResult(path, "failed", error=str(error))
-
-    def _remove_vectors(self, doc_id: str, source: str) -> None:
-        known = self.catalog.by_source(source)
-        for old_id in {doc_id, known[0] if known else doc_id}:
-            self.vector_store.delete_document(old_id)
 
     def _embed_and_store(
         self,
