@@ -4,6 +4,11 @@ Layout of the data directory: `catalog.sqlite` (documents, passages, analysed to
 `chroma/` (vectors, one collection per embedding model) and `keyword/` (the BM25 index).
 Ingestion is idempotent by content hash: an unchanged file costs a hash and a look-up, a
 changed file replaces its passages everywhere, and nothing is embedded twice.
+
+Several processes may use one data directory at once (gunicorn workers, a command-line
+ingest beside the web application): writes are serialised by a file lock, and every process
+reloads its view of Chroma and its document cache when another one has changed the directory
+(see `drafter.interprocess`).
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -24,6 +30,7 @@ from drafter.config import Settings
 from drafter.document_metadata import detect_metadata, parse_date
 from drafter.embeddings import Embedder
 from drafter.errors import DocumentError, DocumentNotFound, DocumentTooLarge, UnreadableDocument
+from drafter.interprocess import ChangeStamp, file_lock
 from drafter.loaders import discover_files, load_document
 from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo, SearchHit
 from drafter.retrieval.german_analyzer import GermanAnalyzer
@@ -84,7 +91,8 @@ class KnowledgeBase:
         self.keyword_index = KeywordIndex(self.data_dir / "keyword", self.analyzer)
         self._vector_store: VectorStore | None = None
         self._open_lock = threading.Lock()
-        self._write_lock = threading.Lock()
+        self._change_stamp = ChangeStamp(self.data_dir / "changed")
+        self._seen_stamp = self._change_stamp.read()
         self._documents_cache: dict[str, DocumentInfo] | None = None
 
     @property
@@ -139,7 +147,33 @@ class KnowledgeBase:
     ) -> list[SearchHit]:
         if not query.strip():
             return []
+        self._catch_up()
         return self.retriever.search(query, k, SearchFilters.of(doc_types, date_from, date_to))
+
+    def _catch_up(self) -> None:
+        """Forget what this process has cached if another process has changed the data directory since."""
+        stamp = self._change_stamp.read()
+        if stamp == self._seen_stamp:
+            return
+        with self._open_lock:
+            if stamp == self._seen_stamp:
+                return
+            self._documents_cache = None
+            if self._vector_store is not None:
+                self._vector_store.reopen()
+            self._seen_stamp = stamp
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Exclusive access to the data directory across processes; others learn of the change afterwards."""
+        with file_lock(self.data_dir / "write.lock"):
+            self._catch_up()
+            try:
+                yield
+            finally:
+                self._documents_cache = None
+                with self._open_lock:
+                    self._seen_stamp = self._change_stamp.renew()
 
     def _documents(self) -> dict[str, DocumentInfo]:
         cache = self._documents_cache
@@ -169,7 +203,10 @@ class KnowledgeBase:
                 report.files.append(item)
                 if on_file:
                     on_file(item)
-        with self._write_lock:
+        self._catch_up()
+        if not prepared and not self._documents_without_vectors():
+            return report  # nothing to write: other processes need not reload anything
+        with self._writing():
             for item in prepared:
                 if item.result.status == "updated":  # the id derives from the path, so it is the old one too
                     self.vector_store.delete_document(item.info.doc_id)
@@ -185,7 +222,7 @@ class KnowledgeBase:
         matches = self.catalog.find_documents(reference) or self.catalog.find_documents(str(Path(reference).resolve()))
         if not matches:
             raise DocumentNotFound(reference)
-        with self._write_lock:
+        with self._writing():
             for document in matches:
                 self.vector_store.delete_document(document.doc_id)
                 self.catalog.delete_document(document.doc_id)
@@ -203,14 +240,14 @@ class KnowledgeBase:
     ) -> DocumentInfo:
         self.document(doc_id)
         iso_date = parse_date(date) if date else None
-        self.catalog.update_document(doc_id, doc_type=str(doc_type) if doc_type else None, title=title,
-                                     date=iso_date, authority=authority)  # fmt: skip
-        self._documents_cache = None
+        with self._writing():
+            self.catalog.update_document(doc_id, doc_type=str(doc_type) if doc_type else None, title=title,
+                                         date=iso_date, authority=authority)  # fmt: skip
         return self.document(doc_id)
 
     def reindex(self) -> None:
         """Rebuild the keyword index and embed every passage that has no vector for the current model."""
-        with self._write_lock:
+        with self._writing():
             self._embed_existing(self._documents_without_vectors(), show_progress=False)
             self._rebuild_keyword_index()
 
@@ -276,7 +313,6 @@ class KnowledgeBase:
             report.files.append(item.result)
             if on_file:
                 on_file(item.result)
-        self._documents_cache = None
 
     def _documents_without_vectors(self) -> list[str]:
         embedded = self.catalog.embedded_documents(self.embedder.slug)
@@ -293,7 +329,6 @@ class KnowledgeBase:
 
     def _rebuild_keyword_index(self) -> None:
         self.keyword_index.rebuild(self.catalog.all_tokens())
-        self._documents_cache = None
 
 
 def _vector_views(chunks: list[Chunk]) -> list[tuple[str, str, str]]:

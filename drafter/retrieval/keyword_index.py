@@ -2,8 +2,9 @@
 
 bm25s precomputes every term's scores into a sparse matrix, so a query is a few column
 look-ups; rebuilding from the catalog's stored tokens needs no text analysis. Queries never
-rebuild anything: the index is loaded once (memory-mapped) and reloaded only when an ingest
-has written a newer one.
+rebuild anything: the index is loaded once (memory-mapped) and reloaded only when an ingest,
+in this or another process, has written a newer one. A new index is written beside the old
+one and swapped in under a file lock, so a reader never loads half of each.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from drafter.interprocess import file_lock
 from drafter.retrieval.german_analyzer import GermanAnalyzer
 
 log = logging.getLogger(__name__)
@@ -29,8 +31,10 @@ class KeywordIndex:
     def __init__(self, directory: Path, analyzer: GermanAnalyzer) -> None:
         self.directory = directory
         self.analyzer = analyzer
+        self._swap_lock = directory.with_name(directory.name + ".lock")
         self._lock = threading.Lock()
-        self._loaded_version: float | None = None
+        self._loaded = False
+        self._loaded_version: tuple[int, int] | None = None
         self._bm25: bm25s.BM25 | None = None
         self._chunk_ids: list[str] = []
         self._vocab: set[str] = set()
@@ -58,10 +62,10 @@ class KeywordIndex:
             bm25.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocab), show_progress=False)
             bm25.save(staging, show_progress=False)
         (staging / _IDS_FILE).write_text(json.dumps(chunk_ids))
-        with self._lock:
+        with self._lock, file_lock(self._swap_lock):
             shutil.rmtree(self.directory, ignore_errors=True)
             staging.rename(self.directory)
-            self._loaded_version = None
+            self._loaded = False
         return len(chunk_ids)
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
@@ -100,12 +104,22 @@ class KeywordIndex:
             result[token] = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
         return result
 
+    def _version(self) -> tuple[int, int] | None:
+        """Identity of the index on disk: every rebuild writes a new file (new inode)."""
+        try:
+            status = (self.directory / _IDS_FILE).stat()
+        except FileNotFoundError:
+            return None
+        return status.st_ino, status.st_mtime_ns
+
     def _ensure_loaded(self) -> None:
-        ids_file = self.directory / _IDS_FILE
-        version = ids_file.stat().st_mtime if ids_file.exists() else None
-        if version == self._loaded_version:
+        if self._loaded and self._version() == self._loaded_version:
             return
-        with self._lock:
+        with self._lock, file_lock(self._swap_lock, shared=True):
+            version = self._version()
+            if self._loaded and version == self._loaded_version:
+                return
+            ids_file = self.directory / _IDS_FILE
             self._chunk_ids = json.loads(ids_file.read_text()) if version else []
             doc_ids = [chunk_id.rsplit(":", 1)[0] for chunk_id in self._chunk_ids]
             self._doc_codes = {doc_id: code for code, doc_id in enumerate(dict.fromkeys(doc_ids))}
@@ -114,3 +128,4 @@ class KeywordIndex:
             self._bm25 = bm25s.BM25.load(self.directory, mmap=True, show_progress=False) if has_matrix else None
             self._vocab = set(self._bm25.vocab_dict) if self._bm25 else set()
             self._loaded_version = version
+            self._loaded = True

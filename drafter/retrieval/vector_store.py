@@ -5,6 +5,11 @@ function would download a model. The collection name carries the model, so switc
 never mixes vectors of different spaces. A question/answer passage gets two vectors, one for
 the whole passage and one for its question alone, because a new question is most similar to
 the old question. Retrieval ranks the two views separately.
+
+Chroma's embedded client is not process-safe by itself: it caches one in-memory index per
+directory and never notices another process's writes. `reopen` drops that cache for our
+directory, which the knowledge base calls when another process has changed it (writes are
+serialised by the knowledge base's file lock, so a stale index never writes over a newer one).
 """
 
 from __future__ import annotations
@@ -21,18 +26,34 @@ log = logging.getLogger(__name__)
 
 class VectorStore:
     def __init__(self, directory: Path, model_slug: str) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self.collection_name = f"passages-{model_slug}"[:60].strip("-_.")
+        self._open()
+
+    def _open(self) -> None:
         quiet_third_party()
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        directory.mkdir(parents=True, exist_ok=True)
         self._client = chromadb.PersistentClient(
-            path=str(directory), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+            path=str(self.directory), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         )
-        self.collection_name = f"passages-{model_slug}"[:60].strip("-_.")
         self._collection = self._client.get_or_create_collection(
             self.collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
+
+    def reopen(self) -> None:
+        """Read the directory anew, seeing what other processes have written since it was opened.
+
+        Searches already running on the old client finish on it; Chroma keeps it alive until then.
+        """
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        identifier = self._client._identifier  # the cache key Chroma itself uses for this directory
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        self._open()
 
     def add(self, chunk_ids: list[str], doc_ids: list[str], views: list[str], vectors: np.ndarray) -> None:
         """Store vectors; `views` names what each vector encodes ("passage" or "question")."""

@@ -1,0 +1,57 @@
+"""Coordination between processes that share one data directory.
+
+The web application runs several gunicorn worker processes (one Python process uses one
+core), and a curator may run `python -m drafter ingest` beside it. All of them read and
+write the same knowledge base. SQLite copes with that by itself; Chroma's embedded client
+and our in-memory caches do not: a process keeps serving what it loaded until it is told
+that the directory changed. So writers take an exclusive file lock and then renew a change
+stamp, and readers compare the stamp (one `stat`) before they search.
+
+File locks (`flock`) are per open file, so they also keep apart threads of one process
+that each take the lock; they are not re-entrant.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+Stamp = tuple[int, int] | None
+"""(inode, modification time in ns) of the stamp file; None before the first change."""
+
+
+@contextmanager
+def file_lock(path: Path, shared: bool = False) -> Iterator[None]:
+    """Hold an advisory lock on `path` (created if missing) for the duration of the block."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+class ChangeStamp:
+    """A file whose identity changes whenever a process has changed the data directory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> Stamp:
+        try:
+            status = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return status.st_ino, status.st_mtime_ns
+
+    def renew(self) -> Stamp:
+        """Replace the file atomically (a new inode), so readers see the change even within one clock tick."""
+        staging = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        staging.write_text(uuid.uuid4().hex)
+        os.replace(staging, self.path)
+        return self.read()
