@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from web import audit
 from web.database import db, utcnow
+from web.login_throttle import failure_detail, is_throttled
 from web.models import Role, User
 from web.permissions import login_only, public
 
@@ -61,11 +62,15 @@ def login():
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
+        config = current_app.config
+        if config["RATELIMIT_ENABLED"] and is_throttled(username, request.remote_addr, config["LOGIN_RATE_LIMIT"]):
+            abort(429)
         user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
         valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
         if user is None or not valid or not user.active:
             error = "Benutzername oder Passwort ist falsch."
-            audit.record("login_failed", "user", username[:80] or None, user=user)
+            detail = failure_detail(request.remote_addr)
+            audit.record("login_failed", "user", username[:80] or None, user=user, **detail)
             db.session.commit()
         else:
             session.clear()

@@ -93,7 +93,6 @@ def defaults_from_env(instance_path: Path) -> dict:
         "AUTO_MIGRATE": _flag("DRAFTER_AUTO_MIGRATE", True),
         "LOGIN_RATE_LIMIT": _env("DRAFTER_LOGIN_RATE_LIMIT", "5 per minute"),
         "RATELIMIT_ENABLED": _flag("DRAFTER_RATE_LIMIT", True),
-        "RATELIMIT_STORAGE_URI": "memory://",
         "BEHIND_PROXY": _flag("DRAFTER_BEHIND_PROXY", False),
         "SESSION_COOKIE_SECURE": _flag("DRAFTER_SECURE_COOKIES", False),
         "REMEMBER_COOKIE_SECURE": _flag("DRAFTER_SECURE_COOKIES", False),

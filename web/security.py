@@ -1,4 +1,4 @@
-"""Sessions, CSRF, login throttling and HTTP security headers.
+"""Sessions, CSRF and HTTP security headers (login throttling: web.login_throttle).
 
 CSRF tokens are checked on every POST, from the form field or, for htmx requests, from the
 X-CSRFToken header that base.html sets on <body>. The content security policy allows only
@@ -8,13 +8,12 @@ our own scripts and styles, which is why the app has no inline JavaScript.
 from __future__ import annotations
 
 from flask import Flask, Response, flash, redirect, request, url_for
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.database import db
+from web.login_throttle import parse_limit
 from web.models import User
 
 csrf = CSRFProtect()
@@ -46,28 +45,12 @@ def _unauthorized():
     return redirect(target)
 
 
-def _login_key() -> str:
-    """Throttle per address and account name, so one office's NAT does not lock out colleagues."""
-    username = (request.form.get("username") or "").strip().lower()
-    return f"{get_remote_address()}|{username}"
-
-
 def init_app(app: Flask) -> None:
     if app.config["BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter = Limiter(
-        key_func=get_remote_address,
-        app=app,
-        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
-        enabled=app.config["RATELIMIT_ENABLED"],
-    )
-    login_view = app.view_functions["auth.login"]
-    app.view_functions["auth.login"] = limiter.limit(
-        app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_key
-    )(login_view)
-    app.extensions["drafter_limiter"] = limiter
+    parse_limit(app.config["LOGIN_RATE_LIMIT"])  # a mistyped limit stops the start, not the first login
 
     @app.before_request
     def _force_password_change():

@@ -62,21 +62,26 @@ def test_htmx_requests_carry_the_token_in_a_header(app):
     assert response.status_code == 302
 
 
-def test_login_is_throttled_per_address_and_account(tmp_path, knowledge_dir, embedder):
-    app = make_app(tmp_path / "instance", knowledge_dir, embedder, RATELIMIT_ENABLED=True)
-    seed_users(app)
+def test_login_is_throttled_per_address_and_account_in_every_worker_process(tmp_path, knowledge_dir, embedder):
+    # Two apps on one database stand for two gunicorn workers: the count is shared, not per process.
+    first = make_app(tmp_path / "instance", knowledge_dir, embedder, RATELIMIT_ENABLED=True)
+    second = make_app(tmp_path / "instance", knowledge_dir, embedder, RATELIMIT_ENABLED=True)
+    seed_users(first)
     try:
-        client = app.test_client()
-        for _ in range(5):
-            assert post(client, "/login", {"username": "sabine", "password": "falsch"}).status_code == 401
-        blocked = post(client, "/login", {"username": "sabine", "password": PASSWORD})
-        assert blocked.status_code == 429
-        assert "Zu viele Anmeldeversuche" in blocked.get_data(as_text=True)
-        assert client.get("/login").status_code == 200  # only POST is limited
-        other = post(client, "/login", {"username": "rainer", "password": PASSWORD})
-        assert other.status_code == 302
+        clients = [first.test_client(), second.test_client()]
+        for attempt in range(5):
+            wrong = {"username": "Sabine" if attempt % 2 else "sabine", "password": "falsch"}
+            assert post(clients[attempt % 2], "/login", wrong).status_code == 401
+        for client in clients:
+            blocked = post(client, "/login", {"username": "sabine", "password": PASSWORD})
+            assert blocked.status_code == 429
+            assert "Zu viele Anmeldeversuche" in blocked.get_data(as_text=True)
+            assert client.get("/login").status_code == 200  # only signing in is limited
+        other = post(clients[1], "/login", {"username": "rainer", "password": PASSWORD})
+        assert other.status_code == 302  # another account from the same address still signs in
     finally:
-        stop_app(app)
+        stop_app(first)
+        stop_app(second)
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, knowledge_dir, embedder, monkeypatch):
