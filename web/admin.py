@@ -10,6 +10,7 @@ import secrets
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from web import audit
@@ -30,7 +31,7 @@ def _roles_from_form() -> set[Role]:
 @bp.route("/users")
 @roles_required(*ADMINISTER)
 def users():
-    accounts = db.session.scalars(select(User).order_by(User.username)).all()
+    accounts = db.session.scalars(select(User).options(selectinload(User.role_rows)).order_by(User.username)).all()
     return render_template("admin/users.html", users=accounts, roles=list(Role))
 
 

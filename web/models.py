@@ -118,7 +118,9 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
+    """Loaded on demand: a page shows many users (authors, reviewers) but asks only the signed-in one for roles,
+    whose roles the login loader fetches in the same query."""
 
     @property
     def is_active(self) -> bool:

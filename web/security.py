@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask, Response, flash, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.database import db
@@ -31,7 +32,7 @@ CONTENT_SECURITY_POLICY = (
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])  # one query, every request
     return user if user is not None and user.active else None
 
 
