@@ -80,17 +80,22 @@ def evaluate(kb: KnowledgeBase, queries: list[dict], evidence: bool) -> None:
         "keyword only (German BM25)": [component(rankings[q["id"]].keyword, q["gold"]) for q in answerable],
     }
     default = FusionSettings()
+    rank_only = replace(default, score_share=0.0)
+    # Before score fusion, coverage was added at 0.05 to unscaled RRF: the same weight on today's 0–1 scale.
+    weights = default.dense_weight + default.keyword_weight + default.question_weight
+    earlier_coverage = 0.05 * (default.rrf_k + 1) / weights
     variants = {
         "RRF dense+keyword 1:1": replace(
-            default, dense_weight=1.0, question_weight=0, coverage_weight=0, question_list_penalty=0
+            rank_only, dense_weight=1.0, question_weight=0, coverage_weight=0, question_list_penalty=0
         ),
-        "RRF dense 0.25 + keyword 1": replace(default, question_weight=0, coverage_weight=0, question_list_penalty=0),
-        "  + earlier-question ranking": replace(default, coverage_weight=0, question_list_penalty=0),
-        "  + coverage": replace(default, question_list_penalty=0),
-        "  + question-list penalty (default)": default,
+        "RRF dense 0.25 + keyword 1": replace(rank_only, question_weight=0, coverage_weight=0, question_list_penalty=0),
+        "  + earlier-question ranking": replace(rank_only, coverage_weight=0, question_list_penalty=0),
+        "  + coverage, question-list penalty": replace(rank_only, coverage_weight=earlier_coverage),
+        "score fusion only": replace(default, score_share=1.0),
+        "rank + score fusion (default)": default,
         "default, dense weight 1": replace(default, dense_weight=1.0),
         "default, question depth 10": replace(default, question_depth=10),
-        "default, coverage weight 0.03": replace(default, coverage_weight=0.03),
+        "default, coverage weight 0.2": replace(default, coverage_weight=0.2),
     }
     for name, fusion in variants.items():
         retriever.settings = fusion
@@ -106,7 +111,7 @@ def evaluate(kb: KnowledgeBase, queries: list[dict], evidence: bool) -> None:
     for name, ranks in rows.items():
         m = metrics(ranks)
         print(f"{name:<36} " + " ".join(f"{m[k]:>7.3f}" for k in ("R@1", "R@3", "R@5", "R@10", "MRR@10")))
-    ranks = rows["  + question-list penalty (default)"]
+    ranks = rows["rank + score fusion (default)"]
     misses = [q["id"] for q, r in zip(answerable, ranks, strict=True) if not r or r > 5]
     print(f"misses@5 (default): {misses}   component look-ups: {per_query_ms:.1f} ms/query")
     if evidence:

@@ -1,13 +1,17 @@
 """Hybrid retrieval: dense and German keyword results fused into one ranking.
 
-Three rankings are fused by reciprocal rank fusion: dense similarity to the passage, German
-BM25, and dense similarity to the earlier question of a question/answer passage (a new
-question resembles the old question more than the old answer). The IDF-weighted share of
-the query's content words a passage contains is added as a lexical check, and passages that
-only list questions (an inquiry's own text) are demoted, so earlier answers win over earlier
-questions. The weights were chosen jointly on the development set and on our own Talbach set
-(bench/sets/talbach), where a setting had to do well on both; bench/retrieval.py prints the
-comparison with single components and simpler fusions.
+Three rankings are fused: dense similarity to the passage, German BM25, and dense similarity
+to the earlier question of a question/answer passage (a new question resembles the old
+question more than the old answer). Each ranking contributes twice, with the same weights:
+by reciprocal rank (robust to differently scaled scores) and by its score min-max normalised
+over the retrieved list (which keeps how far ahead a passage is; rank fusion alone scores a
+clear BM25 winner and a near tie alike). The two fusions, both on a 0–1 scale, are mixed in
+equal parts. The IDF-weighted share of the query's content words a passage contains is added
+as a lexical check, and passages that only list questions (an inquiry's own text) are
+demoted, so earlier answers win over earlier questions. The weights were chosen jointly on
+the development set and on our own Talbach set (bench/sets/talbach), where a setting had to
+do well on both; bench/retrieval.py prints the comparison with single components and simpler
+fusions.
 
 Document filters are applied in Python on an oversampled candidate list, because Chroma's
 `where` filters cost 130–190 ms at 100k passages.
@@ -40,7 +44,10 @@ class FusionSettings:
     question_weight: float = 0.5
     question_depth: int = 3
     """Only the few most similar earlier questions vote; deeper ones are not the same question."""
-    coverage_weight: float = 0.05
+    score_share: float = 0.5
+    """Share of the normalised-score fusion in the fused score; the rest is rank fusion (both 0–1)."""
+    coverage_weight: float = 0.3
+    """Weight of query-term coverage (0–1), relative to the fused score (0–1)."""
     question_list_penalty: float = 0.5
     duplicate_jaccard: float = 0.8
 
@@ -117,10 +124,15 @@ class HybridRetriever:
         s = self.settings
         weighted = ((s.dense_weight, rankings.dense), (s.keyword_weight, rankings.keyword),
                     (s.question_weight, rankings.question))  # fmt: skip
+        total_weight = sum(weight for weight, _ in weighted) or 1.0
         rrf: dict[str, float] = {}
+        normalised: dict[str, float] = {}
         for weight, ranking in weighted:
             for rank, (chunk_id, _) in enumerate(ranking, 1):
                 rrf[chunk_id] = rrf.get(chunk_id, 0.0) + weight / (s.rrf_k + rank)
+            for chunk_id, value in min_max(ranking).items():
+                normalised[chunk_id] = normalised.get(chunk_id, 0.0) + weight * value
+        rrf_scale = (s.rrf_k + 1) / total_weight  # a passage ranked first everywhere gets 1
         passages = self.catalog.passages(list(rrf))
         term_weights = self.keyword_index.idf(sorted(set(self.keyword_index.analyzer.tokens(query))))
         positions = [{c: (score, rank) for rank, (c, score) in enumerate(r, 1)} for _, r in weighted]
@@ -131,6 +143,8 @@ class HybridRetriever:
                 continue  # removed between the index read and now
             chunk, tokens = passages[chunk_id]
             coverage = weighted_coverage(term_weights, tokens)
+            by_score = normalised.get(chunk_id, 0.0) / total_weight
+            fused = (1.0 - s.score_share) * fused * rrf_scale + s.score_share * by_score
             if question_share(chunk.text) > 0.5:
                 fused *= 1.0 - s.question_list_penalty
             (d_score, d_rank), (k_score, k_rank), (q_score, q_rank) = (p.get(chunk_id, (None, None)) for p in positions)
@@ -145,6 +159,17 @@ class HybridRetriever:
 
     def _mask(self, filters: SearchFilters, docs: dict[str, DocumentInfo]) -> np.ndarray:
         return self.keyword_index.mask_for_documents({doc_id for doc_id, doc in docs.items() if filters.admits(doc)})
+
+
+def min_max(ranking: Ranking) -> dict[str, float]:
+    """Scores of a ranking mapped to 0 (its last) … 1 (its first); all 1 when they do not differ."""
+    if not ranking:
+        return {}
+    scores = [score for _, score in ranking]
+    low, span = min(scores), max(scores) - min(scores)
+    if span <= 0:
+        return {chunk_id: 1.0 for chunk_id, _ in ranking}
+    return {chunk_id: (score - low) / span for chunk_id, score in ranking}
 
 
 def weighted_coverage(weights: dict[str, float], tokens: set[str] | frozenset[str]) -> float:
