@@ -11,6 +11,7 @@ import os
 bind = os.environ.get("DRAFTER_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("DRAFTER_WEB_WORKERS", "0")) or os.cpu_count() or 2
 threads = int(os.environ.get("DRAFTER_WEB_THREADS", "4"))
-worker_class = "gthread"
+worker_class = os.environ.get("DRAFTER_WEB_WORKER_CLASS", "gthread")
 timeout = 120  # the first search of a process loads the embedding model
 keepalive = 5
+reuse_port = True

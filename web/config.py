@@ -75,7 +75,8 @@ def defaults_from_env(instance_path: Path) -> dict:
     mb = 1_048_576
     return {
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A ping before each use finds connections a database server dropped; a SQLite file drops none.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url(instance_path).startswith("sqlite")},
         "KNOWLEDGE_DIR": _env("DRAFTER_DATA_DIR", str(instance_path / "knowledge")),
         "UPLOAD_DIR": _env("DRAFTER_UPLOAD_DIR", str(instance_path / "uploads")),
         "MAX_FILE_BYTES": int(float(_env("DRAFTER_MAX_FILE_MB", "50")) * mb),

@@ -70,10 +70,11 @@ def index():
     page = max(1, args.get("page", 1, type=int))
     page_size = current_app.config["PAGE_SIZE"]
 
-    # Plain rows rather than ORM objects: the list is the most visited page and only reads.
-    query = select(*LIST_COLUMNS, User.display_name.label("assignee_name")).outerjoin(
-        User, Inquiry.assignee_id == User.id
-    )
+    # Plain rows rather than ORM objects: the list is the most visited page and only reads. The total comes
+    # with the rows, as a window count over everything the filters admit.
+    query = select(
+        *LIST_COLUMNS, User.display_name.label("assignee_name"), func.count().over().label("total")
+    ).outerjoin(User, Inquiry.assignee_id == User.id)
     if search:
         pattern = f"%{search}%"
         query = query.where(
@@ -85,10 +86,13 @@ def index():
         query = query.where(Inquiry.status == status)
     if args.get("mine"):
         query = query.where(Inquiry.assignee_id == current_user.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     column = SORT_COLUMNS[sort]
     query = query.order_by(column.desc() if descending else column.asc(), Inquiry.id.desc())
     inquiries = db.session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
+    if inquiries:
+        total = inquiries[0].total
+    else:  # an empty page: past the end, or nothing matches
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     today = today_local()
     progress = _answer_progress([i.id for i in inquiries])
     rows = [
