@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import Integer, bindparam, func, or_, select
 
 from drafter.errors import EmptyInquiry
 from drafter.splitting import split_inquiry
@@ -98,10 +101,20 @@ def index():
     rows = [
         (i, deadline_state(i.deadline, i.status not in OPEN_STATUSES, today), progress.get(i.id)) for i in inquiries
     ]
+    # Links built from one url_for each: routing a URL costs more than rendering a table row.
+    list_url = partial(_with_query, url_for("inquiries.index"), q=search or None, status=status,
+                       mine=1 if args.get("mine") else None)  # fmt: skip
+    sort_links = {
+        key: list_url(sort=key, dir=("asc" if descending else "desc") if key == sort else None) for key in SORT_COLUMNS
+    }
+    current_order = {"sort": sort, "dir": "desc" if descending else None}
     return render_template(
         "inquiries/index.html",
         rows=rows,
-        detail_base=url_for("inquiries.detail", inquiry_id=0)[:-1],  # one url_for instead of one per row
+        detail_base=url_for("inquiries.detail", inquiry_id=0)[:-1],
+        sort_links=sort_links,
+        previous_link=list_url(**current_order, page=page - 1),
+        next_link=list_url(**current_order, page=page + 1),
         kind_labels={k.value: k.label_de for k in InquiryKind},
         status_labels={s.value: s.label_de for s in InquiryStatus},
         total=total,
@@ -116,17 +129,30 @@ def index():
     )
 
 
+def _with_query(path: str, **params: object) -> str:
+    """`path` with the given query parameters; None leaves a parameter out, as url_for does."""
+    given = {name: value for name, value in params.items() if value is not None}
+    return f"{path}?{urlencode(given)}" if given else path
+
+
+# Built once: the list runs it on every view.
+_ANSWER_PROGRESS = (
+    select(
+        Question.inquiry_id,
+        func.sum(func.coalesce((Draft.status == AnswerStatus.APPROVED).cast(Integer), 0)),
+        func.count(Question.id),
+    )
+    .outerjoin(Draft, Draft.question_id == Question.id)
+    .where(Question.inquiry_id.in_(bindparam("inquiry_ids", expanding=True)))
+    .group_by(Question.inquiry_id)
+)
+
+
 def _answer_progress(inquiry_ids: list[int]) -> dict[int, tuple[int, int]]:
     """(approved answers, questions) per inquiry, in one query for the whole page."""
     if not inquiry_ids:
         return {}
-    approved = func.sum(func.coalesce((Draft.status == AnswerStatus.APPROVED).cast(db.Integer), 0))
-    rows = db.session.execute(
-        select(Question.inquiry_id, approved, func.count(Question.id))
-        .outerjoin(Draft, Draft.question_id == Question.id)
-        .where(Question.inquiry_id.in_(inquiry_ids))
-        .group_by(Question.inquiry_id)
-    ).all()
+    rows = db.session.execute(_ANSWER_PROGRESS, {"inquiry_ids": inquiry_ids}).all()
     return {inquiry_id: (int(done or 0), count) for inquiry_id, done, count in rows}
 
 

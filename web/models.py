@@ -7,6 +7,7 @@ only on `Inquiry`; nothing in this module is ever sent to the knowledge base.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
@@ -120,7 +121,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
     """Loaded on demand: a page shows many users (authors, reviewers) but asks only the signed-in one for roles,
-    whose roles the login loader fetches in the same query."""
+    and the login loader fetches those by a query of its own (`know_roles`)."""
 
     @property
     def is_active(self) -> bool:
@@ -130,6 +131,10 @@ class User(UserMixin, db.Model):
     def roles(self) -> set[Role]:
         """Computed once per request (the object lives in one request's session); navigation asks often."""
         return {Role(row.role) for row in self.role_rows}
+
+    def know_roles(self, roles: Iterable[str]) -> None:
+        """Take the roles from a query of their own: the login loader's, cheaper than loading the role rows."""
+        self.__dict__["roles"] = {Role(role) for role in roles}
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))

@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask import Flask, Response, flash, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.database import db
 from web.login_throttle import parse_limit
-from web.models import User
+from web.models import User, UserRole
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -30,10 +30,18 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+# Every request runs this, so it is built once; a plain select of the role names costs less than
+# eager-loading the role rows with the user.
+_ROLES_OF_USER = select(UserRole.role).where(UserRole.user_id == bindparam("user_id"))
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])  # one query, every request
-    return user if user is not None and user.active else None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active:
+        return None
+    user.know_roles(db.session.scalars(_ROLES_OF_USER, {"user_id": user.id}))
+    return user
 
 
 @login_manager.unauthorized_handler
