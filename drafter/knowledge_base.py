@@ -1,7 +1,8 @@
 """The knowledge base: ingest, remove and search documents in one data directory.
 
 Layout of the data directory: `catalog.sqlite` (documents, passages, analysed tokens),
-`chroma/` (vectors, one collection per embedding model) and `keyword/` (the BM25 index).
+`chroma/` (vectors, one collection per embedding model), `keyword/` (the BM25 index), and
+`write.lock` and `changed` (coordination between processes).
 Ingestion is idempotent by content hash: an unchanged file costs a hash and a look-up, a
 changed file replaces its passages everywhere, and nothing is embedded twice.
 

@@ -64,11 +64,24 @@ def secret_key(instance_path: Path) -> str:
         return configured
     key_file = instance_path / "secret_key"
     if not key_file.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _create_secret_key(key_file)
+    return key_file.read_text().strip()
+
+
+def _create_secret_key(key_file: Path) -> None:
+    """Write a new key under a name of its own, then link it into place: gunicorn workers that start together
+    all read the one complete key that was linked first, never a half-written or a second one."""
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    staging = key_file.with_name(f".{key_file.name}.{secrets.token_hex(8)}")
+    fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
-    return key_file.read_text().strip()
+        os.link(staging, key_file)
+    except FileExistsError:
+        pass  # another worker was first; its key stands
+    finally:
+        staging.unlink()
 
 
 def defaults_from_env(instance_path: Path) -> dict:

@@ -8,7 +8,6 @@ workers do not race), and `flask --app wsgi db upgrade` does the same by hand.
 
 from __future__ import annotations
 
-import fcntl
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from drafter.interprocess import file_lock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -56,10 +57,5 @@ def init_app(app: Flask) -> None:
 
 def apply_migrations(instance_path: Path) -> None:
     """Bring the schema to the newest revision; one process at a time."""
-    instance_path.mkdir(parents=True, exist_ok=True)
-    with open(instance_path / "migrate.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            upgrade(directory=str(MIGRATIONS_DIR))
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with file_lock(instance_path / "migrate.lock"):
+        upgrade(directory=str(MIGRATIONS_DIR))
