@@ -6,7 +6,7 @@ signs in 20 users and lets wrk (Debian package `wrk`, a load generator in C that
 competes with the server for the two cores) keep 20 connections busy per page, each request
 under a different user's session. Prints p50/p95/p99/max per page and the throughput; never fails.
 
-    python bench/web.py [--clients 20] [--seconds 15] [--workers N] [--threads 4]
+    python bench/web.py [--clients 20] [--seconds 15] [--workers N] [--threads 2]
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=15, help="Messdauer je Seite")
     parser.add_argument("--inquiries", type=int, default=200)
     parser.add_argument("--workers", type=int, default=None, help="Standard: gunicorn.conf.py (ein Prozess je Kern)")
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("Benchmark übersprungen: wrk fehlt (Debian: apt-get install wrk).")
