@@ -115,7 +115,11 @@ def start_gunicorn(instance: Path, port: int, workers: int | None, threads: int)
            "DRAFTER_BIND": f"127.0.0.1:{port}", "DRAFTER_WEB_THREADS": str(threads)}  # fmt: skip
     if workers:
         env["DRAFTER_WEB_WORKERS"] = str(workers)
-    return subprocess.Popen([sys.executable, "-m", "gunicorn", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
@@ -184,7 +188,9 @@ def main() -> int:
             cookies = [session_cookie(base, f"bench{n:02d}") for n in range(args.clients)]
             pages = {
                 "Anfragenliste": [f"/inquiries/?status=all&page={n}" for n in range(1, -(-args.inquiries // 50) + 1)],
-                "Arbeitsbereich": [f"/answers/{d}" for d in random.Random(7).sample(draft_ids, 200)],
+                "Arbeitsbereich": [
+                    f"/answers/{d}" for d in random.Random(7).sample(draft_ids, min(200, len(draft_ids)))
+                ],
             }
             workers = args.workers or os.cpu_count()
             print(f"gunicorn: {workers} Prozesse × {args.threads} Threads; {args.clients} gleichzeitige Clients (wrk); "

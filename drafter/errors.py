@@ -52,6 +52,14 @@ class DocumentTooLarge(DocumentError):
         )
 
 
+class KnowledgeBaseBusy(DrafterError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Die Wissensbasis wird gerade von einem anderen Vorgang geändert (etwa beim Einlesen neuer Dokumente). "
+            "Es wurde nichts geändert; bitte in einer Minute erneut versuchen."
+        )
+
+
 class DocumentNotFound(DrafterError):
     def __init__(self, reference: str) -> None:
         super().__init__(

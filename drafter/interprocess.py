@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,16 +25,39 @@ Stamp = tuple[int, int] | None
 """(inode, modification time in ns) of the stamp file; None before the first change."""
 
 
+class LockTimeout(TimeoutError):
+    """Another process held the lock longer than the caller was willing to wait."""
+
+
 @contextmanager
-def file_lock(path: Path, shared: bool = False) -> Iterator[None]:
-    """Hold an advisory lock on `path` (created if missing) for the duration of the block."""
+def file_lock(path: Path, shared: bool = False, timeout: float | None = None) -> Iterator[None]:
+    """Hold an advisory lock on `path` (created if missing) for the duration of the block.
+
+    With `timeout` (seconds), give up with LockTimeout instead of waiting longer.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     with open(path, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        if timeout is None:
+            fcntl.flock(handle.fileno(), mode)
+        else:
+            _acquire_within(handle.fileno(), mode, timeout)
         try:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _acquire_within(fd: int, mode: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise LockTimeout(f"Sperre {fd} nicht binnen {timeout:.0f} s erhalten") from None
+            time.sleep(0.05)
 
 
 class ChangeStamp:

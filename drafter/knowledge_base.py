@@ -15,6 +15,7 @@ reloads its view of Chroma and its document cache when another one has changed t
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import threading
 from collections.abc import Callable, Collection, Iterator
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 from tqdm import tqdm
 
 from drafter.catalog import Catalog
@@ -30,8 +32,14 @@ from drafter.chunking import chunk_document, index_text
 from drafter.config import Settings
 from drafter.document_metadata import detect_metadata, parse_date
 from drafter.embeddings import Embedder
-from drafter.errors import DocumentError, DocumentNotFound, DocumentTooLarge, UnreadableDocument
-from drafter.interprocess import ChangeStamp, file_lock
+from drafter.errors import (
+    DocumentError,
+    DocumentNotFound,
+    DocumentTooLarge,
+    KnowledgeBaseBusy,
+    UnreadableDocument,
+)
+from drafter.interprocess import ChangeStamp, LockTimeout, Stamp, file_lock
 from drafter.loaders import discover_files, load_document
 from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo, SearchHit
 from drafter.retrieval.german_analyzer import GermanAnalyzer
@@ -42,6 +50,8 @@ from drafter.retrieval.vector_store import VectorStore
 log = logging.getLogger(__name__)
 
 FileStatus = Literal["added", "updated", "unchanged", "failed"]
+INTERACTIVE_WAIT = 10.0
+"""Seconds a removal or metadata change waits for another process's write before it gives up with a message."""
 
 
 @dataclass
@@ -92,9 +102,12 @@ class KnowledgeBase:
         self.keyword_index = KeywordIndex(self.data_dir / "keyword", self.analyzer)
         self._vector_store: VectorStore | None = None
         self._open_lock = threading.Lock()
-        self._change_stamp = ChangeStamp(self.data_dir / "changed")
-        self._seen_stamp = self._change_stamp.read()
-        self._documents_cache: dict[str, DocumentInfo] | None = None
+        # Two stamps: any change (documents, metadata) and changed vectors. Only the second makes the other
+        # processes reopen Chroma, which at 100k passages means reading the whole index from disk again.
+        self._catalog_stamp = ChangeStamp(self.data_dir / "changed")
+        self._vector_stamp = ChangeStamp(self.data_dir / "vectors-changed")
+        self._seen = (self._catalog_stamp.read(), self._vector_stamp.read())
+        self._documents_cache: tuple[tuple[Stamp, Stamp], dict[str, DocumentInfo]] | None = None
 
     @property
     def vector_store(self) -> VectorStore:
@@ -153,35 +166,40 @@ class KnowledgeBase:
 
     def _catch_up(self) -> None:
         """Forget what this process has cached if another process has changed the data directory since."""
-        stamp = self._change_stamp.read()
-        if stamp == self._seen_stamp:
+        if (self._catalog_stamp.read(), self._vector_stamp.read()) == self._seen:
             return
         with self._open_lock:
-            if stamp == self._seen_stamp:
-                return
-            self._documents_cache = None
-            if self._vector_store is not None:
+            current = (self._catalog_stamp.read(), self._vector_stamp.read())  # again: a writer may have run
+            if current[1] != self._seen[1] and self._vector_store is not None:
                 self._vector_store.reopen()
-            self._seen_stamp = stamp
+            self._seen = current
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Exclusive access to the data directory across processes; others learn of the change afterwards."""
-        with file_lock(self.data_dir / "write.lock"):
-            self._catch_up()
-            try:
-                yield
-            finally:
-                self._documents_cache = None
-                with self._open_lock:
-                    self._seen_stamp = self._change_stamp.renew()
+    def _writing(self, *, vectors: bool, wait: float | None = None) -> Iterator[None]:
+        """Exclusive access to the data directory across processes; others learn of the change afterwards.
+
+        `vectors` says whether the block changes vectors (other processes then reopen Chroma); `wait` bounds
+        how long to wait for another writer, for actions a person waits on (seconds; None waits for good).
+        """
+        try:
+            with file_lock(self.data_dir / "write.lock", timeout=wait):
+                self._catch_up()
+                try:
+                    yield
+                finally:
+                    with self._open_lock:
+                        catalog = self._catalog_stamp.renew()
+                        self._seen = (catalog, self._vector_stamp.renew() if vectors else self._seen[1])
+        except LockTimeout as exc:  # only the write lock is taken with a timeout
+            raise KnowledgeBaseBusy() from exc
 
     def _documents(self) -> dict[str, DocumentInfo]:
-        cache = self._documents_cache
-        if cache is None:
-            cache = {d.doc_id: d for d in self.catalog.documents()}
-            self._documents_cache = cache
-        return cache
+        """All documents by id, cached until this or another process changes the knowledge base."""
+        seen, cached = self._seen, self._documents_cache
+        if cached is None or cached[0] != seen:  # tagged, so a list read before a change is never kept after it
+            cached = (seen, {d.doc_id: d for d in self.catalog.documents()})
+            self._documents_cache = cached
+        return cached[1]
 
     # writing
 
@@ -207,11 +225,9 @@ class KnowledgeBase:
         self._catch_up()
         if not prepared and not self._documents_without_vectors():
             return report  # nothing to write: other processes need not reload anything
-        with self._writing():
-            for item in prepared:
-                if item.result.status == "updated":  # the id derives from the path, so it is the old one too
-                    self.vector_store.delete_document(item.info.doc_id)
-            self._embed_and_store(prepared, show_progress, report, on_file)
+        vectors = self._embed(prepared, show_progress)  # the slow part, before the lock: writers wait only to store
+        with self._writing(vectors=True):
+            self._store(prepared, vectors, report, on_file)
             missing = self._documents_without_vectors()
             if missing:
                 self._embed_existing(missing, show_progress)
@@ -223,7 +239,7 @@ class KnowledgeBase:
         matches = self.catalog.find_documents(reference) or self.catalog.find_documents(str(Path(reference).resolve()))
         if not matches:
             raise DocumentNotFound(reference)
-        with self._writing():
+        with self._writing(vectors=True, wait=INTERACTIVE_WAIT):
             for document in matches:
                 self.vector_store.delete_document(document.doc_id)
                 self.catalog.delete_document(document.doc_id)
@@ -241,14 +257,14 @@ class KnowledgeBase:
     ) -> DocumentInfo:
         self.document(doc_id)
         iso_date = parse_date(date) if date else None
-        with self._writing():
+        with self._writing(vectors=False, wait=INTERACTIVE_WAIT):
             self.catalog.update_document(doc_id, doc_type=str(doc_type) if doc_type else None, title=title,
                                          date=iso_date, authority=authority)  # fmt: skip
         return self.document(doc_id)
 
     def reindex(self) -> None:
         """Rebuild the keyword index and embed every passage that has no vector for the current model."""
-        with self._writing():
+        with self._writing(vectors=True):
             self._embed_existing(self._documents_without_vectors(), show_progress=False)
             self._rebuild_keyword_index()
 
@@ -284,30 +300,33 @@ class KnowledgeBase:
             log.warning("%s", error)
             return FileResult(path, "failed", error=str(error))
 
-    def _embed_and_store(
+    def _embed(self, prepared: list[_Prepared], show_progress: bool) -> list[np.ndarray]:
+        """Vectors per prepared document, computed in one large batch (the model is the bottleneck)."""
+        views = [_vector_views(item.chunks) for item in prepared]
+        texts = [text for item_views in views for _, _, text in item_views]
+        if show_progress and texts:
+            log.info("Berechne %d Vektoren für %d Dokumente", len(texts), len(prepared))
+        vectors = self.embedder.encode(texts, show_progress=show_progress)
+        bounds = np.cumsum([0] + [len(item_views) for item_views in views])
+        return [vectors[start:end] for start, end in itertools.pairwise(bounds)]
+
+    def _store(
         self,
         prepared: list[_Prepared],
-        show_progress: bool,
+        vectors: list[np.ndarray],
         report: IngestReport,
         on_file: Callable[[FileResult], None] | None,
     ) -> None:
-        """Embed all new passages in large batches (the model is the bottleneck), then store per document."""
-        if not prepared:
-            return
-        views = [_vector_views(item.chunks) for item in prepared]
-        texts = [text for item_views in views for _, _, text in item_views]
-        if show_progress:
-            log.info("Berechne %d Vektoren für %d Dokumente", len(texts), len(prepared))
-        vectors = self.embedder.encode(texts, show_progress=show_progress)
-        offset = 0
-        for item, item_views in zip(prepared, views, strict=True):
-            item_vectors = vectors[offset : offset + len(item_views)]
-            offset += len(item_views)
+        for item, item_vectors in zip(prepared, vectors, strict=True):
+            if self.catalog.document(item.info.doc_id) is not None:
+                # Asked under the lock, not when the file was read: another process may have stored it since.
+                self.vector_store.delete_document(item.info.doc_id)
+            views = _vector_views(item.chunks)
             self.catalog.save_document(item.info, item.text, item.chunks, item.tokens, item.type_fixed)
             self.vector_store.add(
-                [chunk_id for chunk_id, _, _ in item_views],
-                [item.info.doc_id] * len(item_views),
-                [view for _, view, _ in item_views],
+                [chunk_id for chunk_id, _, _ in views],
+                [item.info.doc_id] * len(views),
+                [view for _, view, _ in views],
                 item_vectors,
             )
             self.catalog.mark_embedded(item.info.doc_id, self.embedder.slug)

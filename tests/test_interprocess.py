@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from drafter.config import Settings
-from drafter.interprocess import file_lock
+from drafter.errors import KnowledgeBaseBusy
+from drafter.interprocess import LockTimeout, file_lock
 from drafter.knowledge_base import KnowledgeBase
 
 from .conftest import ROOT
@@ -94,3 +95,18 @@ def test_the_write_lock_keeps_writers_apart(tmp_path: Path):
         order.append("first")
     waiting.join(timeout=5)
     assert order == ["first", "second"]
+
+
+def test_a_writer_that_cannot_wait_gives_up_instead_of_hanging(tmp_path: Path):
+    lock = tmp_path / "write.lock"
+    with file_lock(lock), pytest.raises(LockTimeout), file_lock(lock, timeout=0.2):
+        pass
+    with file_lock(lock, timeout=0.2):  # free again once the holder is done
+        pass
+
+
+def test_removing_while_another_process_writes_says_so_and_changes_nothing(kb, files):
+    kb.ingest([files["antwort"]])
+    with file_lock(kb.data_dir / "write.lock"), pytest.raises(KnowledgeBaseBusy, match="erneut versuchen"):
+        kb.remove("antwort.txt")  # waits INTERACTIVE_WAIT seconds for the other writer, then gives up
+    assert [d.name for d in kb.documents()] == ["antwort.txt"]

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from web import audit
 from web.database import db, utcnow
-from web.login_throttle import failure_detail, is_throttled
+from web.login_throttle import account_key, failure_detail, is_throttled
 from web.models import Role, User
 from web.permissions import login_only, public
 
@@ -70,7 +70,7 @@ def login():
         if user is None or not valid or not user.active:
             error = "Benutzername oder Passwort ist falsch."
             detail = failure_detail(request.remote_addr)
-            audit.record("login_failed", "user", username[:80] or None, user=user, **detail)
+            audit.record("login_failed", "user", account_key(username), user=user, **detail)
             db.session.commit()
         else:
             session.clear()

@@ -80,8 +80,11 @@ def _create_secret_key(key_file: Path) -> None:
         os.link(staging, key_file)
     except FileExistsError:
         pass  # another worker was first; its key stands
+    except OSError:  # a file system without hard links: rename, unless another worker was first
+        if not key_file.exists():
+            os.replace(staging, key_file)
     finally:
-        staging.unlink()
+        staging.unlink(missing_ok=True)
 
 
 def defaults_from_env(instance_path: Path) -> dict:

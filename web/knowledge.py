@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from drafter.errors import DocumentNotFound
+from drafter.errors import DocumentNotFound, KnowledgeBaseBusy
 from drafter.models import DocType
 from web import audit
 from web.database import db
@@ -167,7 +167,11 @@ def update_metadata(doc_id: str):
         return redirect(url_for("knowledge.document", doc_id=doc_id))
     title = request.form.get("title", "").strip() or None
     doc_type = _doc_type(request.form.get("doc_type"))
-    knowledge_base().update_metadata(doc_id, doc_type=doc_type, title=title, date=_iso_date(raw_date))
+    try:
+        knowledge_base().update_metadata(doc_id, doc_type=doc_type, title=title, date=_iso_date(raw_date))
+    except KnowledgeBaseBusy as busy:
+        flash(str(busy), "error")
+        return redirect(url_for("knowledge.document", doc_id=doc_id))
     audit.record("document_updated", "document", doc_id, doc_type=str(doc_type) if doc_type else None,
                  title=title, date=raw_date or None)  # fmt: skip
     db.session.commit()
@@ -179,7 +183,11 @@ def update_metadata(doc_id: str):
 @roles_required(*CURATE)
 def delete(doc_id: str):
     _document(doc_id)
-    removed = knowledge_base().remove(doc_id)
+    try:
+        removed = knowledge_base().remove(doc_id)
+    except KnowledgeBaseBusy as busy:
+        flash(str(busy), "error")
+        return redirect(url_for("knowledge.document", doc_id=doc_id))
     remove_source_file(removed.source)
     audit.record("document_removed", "document", doc_id, name=removed.name, title=removed.title)
     db.session.commit()

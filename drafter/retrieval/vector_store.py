@@ -8,8 +8,10 @@ the old question. Retrieval ranks the two views separately.
 
 Chroma's embedded client is not process-safe by itself: it caches one in-memory index per
 directory and never notices another process's writes. `reopen` drops that cache for our
-directory, which the knowledge base calls when another process has changed it (writes are
-serialised by the knowledge base's file lock, so a stale index never writes over a newer one).
+directory, which the knowledge base calls when another process has changed it. Opening is
+not read-only either: the first operation after opening applies Chroma's write-ahead log to
+the index and saves the index files (measured). So opening, adding and deleting hold
+`chroma.lock` beside the store, one process at a time; searches need no lock.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from drafter.config import quiet_third_party
+from drafter.interprocess import file_lock
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +32,9 @@ class VectorStore:
         directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
         self.collection_name = f"passages-{model_slug}"[:60].strip("-_.")
-        self._open()
+        self._lock = directory.with_name(directory.name + ".lock")
+        with file_lock(self._lock):
+            self._open()
 
     def _open(self) -> None:
         quiet_third_party()
@@ -42,6 +47,7 @@ class VectorStore:
         self._collection = self._client.get_or_create_collection(
             self.collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
+        self._collection.count()  # loads the index now, while the lock is held: loading may write it
 
     def reopen(self) -> None:
         """Read the directory anew, seeing what other processes have written since it was opened.
@@ -50,13 +56,18 @@ class VectorStore:
         """
         from chromadb.api.shared_system_client import SharedSystemClient
 
-        identifier = self._client._identifier  # the cache key Chroma itself uses for this directory
-        SharedSystemClient._identifier_to_system.pop(identifier, None)
-        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
-        self._open()
+        with file_lock(self._lock):
+            identifier = self._client._identifier  # the cache key Chroma itself uses for this directory
+            SharedSystemClient._identifier_to_system.pop(identifier, None)
+            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+            self._open()
 
     def add(self, chunk_ids: list[str], doc_ids: list[str], views: list[str], vectors: np.ndarray) -> None:
         """Store vectors; `views` names what each vector encodes ("passage" or "question")."""
+        with file_lock(self._lock):
+            self._add(chunk_ids, doc_ids, views, vectors)
+
+    def _add(self, chunk_ids: list[str], doc_ids: list[str], views: list[str], vectors: np.ndarray) -> None:
         for start in range(0, len(chunk_ids), 4000):
             end = start + 4000
             self._collection.upsert(
@@ -69,7 +80,8 @@ class VectorStore:
             )
 
     def delete_document(self, doc_id: str) -> None:
-        self._collection.delete(where={"doc_id": doc_id})
+        with file_lock(self._lock):
+            self._collection.delete(where={"doc_id": doc_id})
 
     def count(self) -> int:
         return self._collection.count()

@@ -79,9 +79,22 @@ def test_login_is_throttled_per_address_and_account_in_every_worker_process(tmp_
             assert client.get("/login").status_code == 200  # only signing in is limited
         other = post(clients[1], "/login", {"username": "rainer", "password": PASSWORD})
         assert other.status_code == 302  # another account from the same address still signs in
+        for attempt in range(5):  # SQLite folds only ASCII: the count must not split „JÜRGEN“ from „jürgen“
+            name = "JÜRGEN " if attempt % 2 else "jürgen"
+            assert post(clients[0], "/login", {"username": name, "password": "falsch"}).status_code == 401
+        assert post(second.test_client(), "/login", {"username": "Jürgen", "password": "falsch"}).status_code == 429
     finally:
         stop_app(first)
         stop_app(second)
+
+
+def test_the_audit_log_keeps_a_keyed_hash_of_the_address_not_the_address(app):
+    client = app.test_client()
+    post(client, "/login", {"username": "sabine", "password": "falsch"}, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed")).one()
+    assert entry.object_id == "sabine"
+    assert "192.0.2.7" not in (entry.detail or "") and "origin" in entry.detail
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, knowledge_dir, embedder, monkeypatch):
