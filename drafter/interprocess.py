@@ -16,7 +16,6 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,14 +40,14 @@ def file_lock(path: Path, shared: bool = False, timeout: float | None = None) ->
         if timeout is None:
             fcntl.flock(handle.fileno(), mode)
         else:
-            _acquire_within(handle.fileno(), mode, timeout)
+            _acquire_within(handle.fileno(), mode, timeout, path)
         try:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _acquire_within(fd: int, mode: int, timeout: float) -> None:
+def _acquire_within(fd: int, mode: int, timeout: float, path: Path) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -56,7 +55,7 @@ def _acquire_within(fd: int, mode: int, timeout: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise LockTimeout(f"Sperre {fd} nicht binnen {timeout:.0f} s erhalten") from None
+                raise LockTimeout(f"{path} not acquired within {timeout:g} s") from None
             time.sleep(0.05)
 
 
@@ -74,8 +73,9 @@ class ChangeStamp:
         return status.st_ino, status.st_mtime_ns
 
     def renew(self) -> Stamp:
-        """Replace the file atomically (a new inode), so readers see the change even within one clock tick."""
+        """Replace the file atomically (a new inode), so readers see the change even within one clock tick;
+        its identity is the stamp, it has no content."""
         staging = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        staging.write_text(uuid.uuid4().hex)
+        staging.touch()
         os.replace(staging, self.path)
         return self.read()

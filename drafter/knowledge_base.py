@@ -2,7 +2,8 @@
 
 Layout of the data directory: `catalog.sqlite` (documents, passages, analysed tokens),
 `chroma/` (vectors, one collection per embedding model), `keyword/` (the BM25 index), and
-`write.lock` and `changed` (coordination between processes).
+for coordination between processes the locks `write.lock`, `chroma.lock`, `keyword.lock`
+and the change stamps `changed` and `vectors-changed`.
 Ingestion is idempotent by content hash: an unchanged file costs a hash and a look-up, a
 changed file replaces its passages everywhere, and nothing is embedded twice.
 
@@ -225,9 +226,9 @@ class KnowledgeBase:
         self._catch_up()
         if not prepared and not self._documents_without_vectors():
             return report  # nothing to write: other processes need not reload anything
-        vectors = self._embed(prepared, show_progress)  # the slow part, before the lock: writers wait only to store
+        embedded = self._embed(prepared, show_progress)  # the slow part, before the lock: writers wait only to store
         with self._writing(vectors=True):
-            self._store(prepared, vectors, report, on_file)
+            self._store(prepared, embedded, report, on_file)
             missing = self._documents_without_vectors()
             if missing:
                 self._embed_existing(missing, show_progress)
@@ -300,28 +301,29 @@ class KnowledgeBase:
             log.warning("%s", error)
             return FileResult(path, "failed", error=str(error))
 
-    def _embed(self, prepared: list[_Prepared], show_progress: bool) -> list[np.ndarray]:
-        """Vectors per prepared document, computed in one large batch (the model is the bottleneck)."""
+    def _embed(self, prepared: list[_Prepared], show_progress: bool) -> list[tuple[list[_View], np.ndarray]]:
+        """Views and their vectors per prepared document, computed in one large batch (the model is the
+        bottleneck)."""
         views = [_vector_views(item.chunks) for item in prepared]
         texts = [text for item_views in views for _, _, text in item_views]
         if show_progress and texts:
             log.info("Berechne %d Vektoren für %d Dokumente", len(texts), len(prepared))
         vectors = self.embedder.encode(texts, show_progress=show_progress)
         bounds = np.cumsum([0] + [len(item_views) for item_views in views])
-        return [vectors[start:end] for start, end in itertools.pairwise(bounds)]
+        return [(item_views, vectors[start:end]) for item_views, (start, end) in zip(views, itertools.pairwise(bounds),
+                                                                                    strict=True)]  # fmt: skip
 
     def _store(
         self,
         prepared: list[_Prepared],
-        vectors: list[np.ndarray],
+        embedded: list[tuple[list[_View], np.ndarray]],
         report: IngestReport,
         on_file: Callable[[FileResult], None] | None,
     ) -> None:
-        for item, item_vectors in zip(prepared, vectors, strict=True):
+        for item, (views, item_vectors) in zip(prepared, embedded, strict=True):
             if self.catalog.document(item.info.doc_id) is not None:
                 # Asked under the lock, not when the file was read: another process may have stored it since.
                 self.vector_store.delete_document(item.info.doc_id)
-            views = _vector_views(item.chunks)
             self.catalog.save_document(item.info, item.text, item.chunks, item.tokens, item.type_fixed)
             self.vector_store.add(
                 [chunk_id for chunk_id, _, _ in views],
@@ -351,7 +353,10 @@ class KnowledgeBase:
         self.keyword_index.rebuild(self.catalog.all_tokens())
 
 
-def _vector_views(chunks: list[Chunk]) -> list[tuple[str, str, str]]:
+_View = tuple[str, str, str]
+
+
+def _vector_views(chunks: list[Chunk]) -> list[_View]:
     """(chunk_id, view, text to embed): every passage, plus the question alone for answered questions."""
     views = [(c.chunk_id, "passage", index_text(c)) for c in chunks]
     views += [(c.chunk_id, "question", c.question) for c in chunks if c.kind == ChunkKind.QA and c.question]

@@ -89,10 +89,11 @@ def _create_secret_key(key_file: Path) -> None:
 
 def defaults_from_env(instance_path: Path) -> dict:
     mb = 1_048_576
+    url = database_url(instance_path)
     return {
-        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_DATABASE_URI": url,
         # A ping before each use finds connections a database server dropped; a SQLite file drops none.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url(instance_path).startswith("sqlite")},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not url.startswith("sqlite")},
         "KNOWLEDGE_DIR": _env("DRAFTER_DATA_DIR", str(instance_path / "knowledge")),
         "UPLOAD_DIR": _env("DRAFTER_UPLOAD_DIR", str(instance_path / "uploads")),
         "MAX_FILE_BYTES": int(float(_env("DRAFTER_MAX_FILE_MB", "50")) * mb),

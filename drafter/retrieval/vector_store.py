@@ -65,19 +65,16 @@ class VectorStore:
     def add(self, chunk_ids: list[str], doc_ids: list[str], views: list[str], vectors: np.ndarray) -> None:
         """Store vectors; `views` names what each vector encodes ("passage" or "question")."""
         with file_lock(self._lock):
-            self._add(chunk_ids, doc_ids, views, vectors)
-
-    def _add(self, chunk_ids: list[str], doc_ids: list[str], views: list[str], vectors: np.ndarray) -> None:
-        for start in range(0, len(chunk_ids), 4000):
-            end = start + 4000
-            self._collection.upsert(
-                ids=[f"{c}#{v}" for c, v in zip(chunk_ids[start:end], views[start:end], strict=True)],
-                embeddings=vectors[start:end],
-                metadatas=[
-                    {"chunk_id": c, "doc_id": d, "view": v}
-                    for c, d, v in zip(chunk_ids[start:end], doc_ids[start:end], views[start:end], strict=True)
-                ],
-            )
+            for start in range(0, len(chunk_ids), 4000):
+                end = start + 4000
+                self._collection.upsert(
+                    ids=[f"{c}#{v}" for c, v in zip(chunk_ids[start:end], views[start:end], strict=True)],
+                    embeddings=vectors[start:end],
+                    metadatas=[
+                        {"chunk_id": c, "doc_id": d, "view": v}
+                        for c, d, v in zip(chunk_ids[start:end], doc_ids[start:end], views[start:end], strict=True)
+                    ],
+                )
 
     def delete_document(self, doc_id: str) -> None:
         with file_lock(self._lock):
