@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web import jobs as web_jobs
     from web.drafting_jobs import run_drafting_job
     from web.ingestion_jobs import run_ingestion_job
+    from web.list_rows import init_app as init_list_rows
     from web.models import DraftingJob, IngestionJob
     from web.templating import init_app as init_templating
 
@@ -45,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     cli.init_app(app)
     init_templating(app)
+    init_list_rows(app)
     _check_every_view_is_guarded(app)
 
     runner = web_jobs.JobRunner(app)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
@@ -14,14 +13,13 @@ from drafter.errors import EmptyInquiry
 from drafter.splitting import split_inquiry
 from web import audit, split_editing
 from web.database import db, utcnow
-from web.deadlines import DeadlineState, deadline_state
 from web.inquiry_input import PERSONAL_FIELDS, read_metadata_form, read_new_inquiry
+from web.list_rows import RowData, rendered_rows
 from web.models import (
     AnswerStatus,
     Comment,
     Draft,
     Inquiry,
-    InquiryKind,
     InquiryStatus,
     Question,
     ReviewDecision,
@@ -30,7 +28,7 @@ from web.models import (
     UserRole,
 )
 from web.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
-from web.templating import date_de, today_local
+from web.templating import today_local
 from web.workflow import export_problem, refresh_status
 
 bp = Blueprint("inquiries", __name__, url_prefix="/inquiries")
@@ -43,8 +41,9 @@ SORT_COLUMNS = {
     "status": Inquiry.status,
     "assignee": User.display_name,
 }
+# In the order of web.list_rows.RowData.
 LIST_COLUMNS = (Inquiry.id, Inquiry.reference, Inquiry.subject, Inquiry.kind, Inquiry.received_on, Inquiry.deadline,
-                Inquiry.status, Inquiry.assignee_id)  # fmt: skip
+                Inquiry.status, User.display_name)  # fmt: skip
 OPEN_STATUSES = (
     InquiryStatus.NEW,
     InquiryStatus.DRAFTING,
@@ -74,34 +73,36 @@ def index():
     page = max(1, args.get("page", 1, type=int))
     page_size = current_app.config["PAGE_SIZE"]
 
-    # Plain rows rather than ORM objects: the list is the most visited page and only reads. The total comes
-    # with the rows, as a window count over everything the filters admit.
-    query = select(
-        *LIST_COLUMNS, User.display_name.label("assignee_name"), func.count().over().label("total")
-    ).outerjoin(User, Inquiry.assignee_id == User.id)
+    filters = []
     if search:
         pattern = f"%{search}%"
-        query = query.where(
+        filters.append(
             or_(Inquiry.reference.ilike(pattern), Inquiry.subject.ilike(pattern), Inquiry.requester_name.ilike(pattern))
         )
     if status == "open":
-        query = query.where(Inquiry.status.in_(OPEN_STATUSES))
+        filters.append(Inquiry.status.in_(OPEN_STATUSES))
     elif status in {s.value for s in InquiryStatus}:
-        query = query.where(Inquiry.status == status)
+        filters.append(Inquiry.status == status)
     if args.get("mine"):
-        query = query.where(Inquiry.assignee_id == current_user.id)
+        filters.append(Inquiry.assignee_id == current_user.id)
     column = SORT_COLUMNS[sort]
-    query = query.order_by(column.desc() if descending else column.asc(), Inquiry.id.desc())
-    inquiries = db.session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
-    if inquiries:
-        total = inquiries[0].total
-    else:  # an empty page: past the end, or nothing matches
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    today = today_local()
+    # Plain rows rather than ORM objects: the list is the most visited page and only reads. The total is a
+    # query of its own: counting in the same query (a window count) sorts every matching row, 13 ms at 6,400.
+    inquiries = db.session.execute(
+        select(*LIST_COLUMNS)
+        .outerjoin(User, Inquiry.assignee_id == User.id)
+        .where(*filters)
+        .order_by(column.desc() if descending else column.asc(), Inquiry.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
+    total = db.session.scalar(select(func.count()).select_from(Inquiry).where(*filters))
     progress = _answer_progress([i.id for i in inquiries])
-    detail_base = url_for("inquiries.detail", inquiry_id=0)[:-1]
-    rows = [_list_row(i, deadline_state(i.deadline, i.status not in OPEN_STATUSES, today), progress.get(i.id),
-                      detail_base) for i in inquiries]  # fmt: skip
+    rows = rendered_rows(
+        (RowData(*i, progress=progress.get(i.id)) for i in inquiries),
+        today_local(),
+        detail_base=url_for("inquiries.detail", inquiry_id=0)[:-1],
+    )
     # Links built from one url_for each: routing a URL costs more than rendering a table row.
     list_url = partial(_with_query, url_for("inquiries.index"), q=search or None, status=status,
                        mine=1 if args.get("mine") else None)  # fmt: skip
@@ -125,36 +126,6 @@ def index():
         mine=bool(args.get("mine")),
         statuses=list(InquiryStatus),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class ListRow:
-    """One row of the inquiry list, every cell already in the words it is shown in."""
-
-    href: str
-    reference: str
-    subject: str
-    kind: str
-    received: str
-    deadline: DeadlineState
-    status: str
-    status_label: str
-    approved: str
-    assignee: str
-
-
-_KIND_LABELS = {kind.value: kind.label_de for kind in InquiryKind}
-_STATUS_LABELS = {status.value: status.label_de for status in InquiryStatus}
-
-
-def _list_row(row, state: DeadlineState, progress: tuple[int, int] | None, detail_base: str) -> ListRow:
-    """Formatted here rather than in Jinja: the list renders fifty of these on every view."""
-    return ListRow(
-        href=f"{detail_base}{row.id}", reference=row.reference, subject=row.subject, kind=_KIND_LABELS[row.kind],
-        received=date_de(row.received_on), deadline=state, status=row.status,
-        status_label=_STATUS_LABELS[row.status], approved=f"{progress[0]} von {progress[1]}" if progress else "–",
-        assignee=row.assignee_name or "–",
-    )  # fmt: skip
 
 
 def _with_query(path: str, **params: object) -> str:

@@ -155,6 +155,23 @@ def test_list_marks_overdue_inquiries_in_words_and_sorts(app, staff):
     assert "NEU-2" in found and "ALT-1" not in found
 
 
+def test_list_shows_changes_at_once(app, staff):
+    """Rows are rendered once per content: a changed subject, status or assignee name must show on the next view."""
+    today = date.today()
+    _add(app, "AZ-7", today, today + timedelta(days=30), subject="Hallenbad")
+    assert "Hallenbad" in staff.get("/inquiries/").get_data(as_text=True)
+    with app.app_context():
+        inquiry = db.session.scalar(select(Inquiry).where(Inquiry.reference == "AZ-7"))
+        inquiry.subject, inquiry.status = "Freibad", "in_review"
+        inquiry.assignee.display_name = "Sabine Neumann-Groß"
+        db.session.commit()
+    page = staff.get("/inquiries/").get_data(as_text=True)
+    row = page[page.index("AZ-7") : page.index("</tr>", page.index("AZ-7"))]
+    assert "Freibad" in row and "Hallenbad" not in row
+    assert "In Prüfung" in row
+    assert "Sabine Neumann-Groß" in row
+
+
 def test_requester_data_stays_out_of_the_knowledge_base(app, staff):
     with app.app_context():
         before = {d.doc_id for d in knowledge_base().documents()}
