@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask, Response, flash, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.database import db
@@ -30,17 +30,21 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-# Every request runs this, so it is built once; a plain select of the role names costs less than
-# eager-loading the role rows with the user.
-_ROLES_OF_USER = select(UserRole.role).where(UserRole.user_id == bindparam("user_id"))
+# Every request runs this, so it is built once, and fetches the user with the role names in one statement:
+# one round trip less than loading the role rows after the user.
+_USER_WITH_ROLES = select(
+    User,
+    select(func.aggregate_strings(UserRole.role, " ")).where(UserRole.user_id == User.id).scalar_subquery(),
+).where(User.id == bindparam("user_id"))
 
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active:
+    found = db.session.execute(_USER_WITH_ROLES, {"user_id": int(user_id)}).first()
+    if found is None or not found[0].active:
         return None
-    user.know_roles(db.session.scalars(_ROLES_OF_USER, {"user_id": user.id}))
+    user, roles = found
+    user.know_roles((roles or "").split())
     return user
 
 
