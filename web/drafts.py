@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from drafter.errors import DocumentNotFound
 from drafter.models import ChunkKind, DocType
@@ -46,8 +46,12 @@ class Source:
 
 
 def get_draft(draft_id: int) -> Draft:
-    """The draft with its question, inquiry and citations in one round trip (the workspace needs all)."""
-    options = (joinedload(Draft.question).joinedload(Question.inquiry), selectinload(Draft.citations))
+    """The draft with its question, inquiry and citations in one statement (the workspace needs all).
+
+    The citations are joined rather than fetched by a second statement: a draft has a handful, and the
+    second statement cost more than the repeated columns (revisions, which can be many, stay separate).
+    """
+    options = (joinedload(Draft.question).joinedload(Question.inquiry), joinedload(Draft.citations))
     return db.session.get(Draft, draft_id, options=options) or abort(404)
 
 
