@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.database import db, utcnow
@@ -383,6 +383,9 @@ class AuditEntry(db.Model):
     """Who did what, when. Rows are only ever inserted (see web.audit and the migration's triggers)."""
 
     __tablename__ = "audit_log"
+    # The login throttle counts one account's recent failures on every login; without this index that
+    # reads every failure ever recorded, in a log that is never pruned.
+    __table_args__ = (Index("ix_audit_log_login_failures", "action", "object_id", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
