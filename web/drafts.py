@@ -21,7 +21,7 @@ from web.database import db
 from web.draft_rendering import answer_paragraphs, highlighted, markers_in, word_diff
 from web.inquiries import get_inquiry
 from web.knowledge_store import knowledge_base
-from web.models import AnswerStatus, CitationRecord, Comment, Draft, Question, ReviewDecision, Role
+from web.models import AnswerStatus, CitationRecord, Comment, Draft, Inquiry, Question, ReviewDecision, Role
 from web.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
 from web.workflow import WorkflowError, add_revision, authors, check_editable, submit, withdraw
 
@@ -51,7 +51,11 @@ def get_draft(draft_id: int) -> Draft:
     The citations are joined rather than fetched by a second statement: a draft has a handful, and the
     second statement cost more than the repeated columns (revisions, which can be many, stay separate).
     """
-    options = (joinedload(Draft.question).joinedload(Question.inquiry), joinedload(Draft.citations))
+    options = (
+        # The inquiry's text (often long) is not repeated in every citation's row; it loads if asked for.
+        joinedload(Draft.question).joinedload(Question.inquiry).defer(Inquiry.text),
+        joinedload(Draft.citations),
+    )
     return db.session.get(Draft, draft_id, options=options) or abort(404)
 
 

@@ -16,6 +16,7 @@ from web.database import db, utcnow
 from web.inquiry_input import PERSONAL_FIELDS, read_metadata_form, read_new_inquiry
 from web.list_rows import RowData, rendered_rows
 from web.models import (
+    OPEN_INQUIRY_STATUSES,
     AnswerStatus,
     Comment,
     Draft,
@@ -41,15 +42,9 @@ SORT_COLUMNS = {
     "status": Inquiry.status,
     "assignee": User.display_name,
 }
-# In the order of web.list_rows.RowData.
+# The fields of web.list_rows.RowData, by name.
 LIST_COLUMNS = (Inquiry.id, Inquiry.reference, Inquiry.subject, Inquiry.kind, Inquiry.received_on, Inquiry.deadline,
-                Inquiry.status, User.display_name)  # fmt: skip
-OPEN_STATUSES = (
-    InquiryStatus.NEW,
-    InquiryStatus.DRAFTING,
-    InquiryStatus.IN_REVIEW,
-    InquiryStatus.APPROVED,
-)  # not yet sent
+                Inquiry.status, User.display_name.label("assignee_name"))  # fmt: skip
 
 
 def get_inquiry(inquiry_id: int) -> Inquiry:
@@ -80,7 +75,7 @@ def index():
             or_(Inquiry.reference.ilike(pattern), Inquiry.subject.ilike(pattern), Inquiry.requester_name.ilike(pattern))
         )
     if status == "open":
-        filters.append(Inquiry.status.in_(OPEN_STATUSES))
+        filters.append(Inquiry.status.in_(OPEN_INQUIRY_STATUSES))
     elif status in {s.value for s in InquiryStatus}:
         filters.append(Inquiry.status == status)
     if args.get("mine"):
@@ -99,7 +94,7 @@ def index():
     total = db.session.scalar(select(func.count()).select_from(Inquiry).where(*filters))
     progress = _answer_progress([i.id for i in inquiries])
     rows = rendered_rows(
-        (RowData(*i, progress=progress.get(i.id)) for i in inquiries),
+        (RowData(**i._mapping, progress=progress.get(i.id)) for i in inquiries),
         today_local(),
         detail_base=url_for("inquiries.detail", inquiry_id=0)[:-1],
     )

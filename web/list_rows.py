@@ -18,10 +18,10 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from web.deadlines import DeadlineState, deadline_state
-from web.models import InquiryKind, InquiryStatus
+from web.models import OPEN_INQUIRY_STATUSES, InquiryKind, InquiryStatus
 from web.templating import date_de
 
-CACHED_ROWS = 4096  # a few hundred kilobytes of HTML
+CACHED_ROWS = 4096  # about 5 MB of HTML per worker process
 ROW_TEMPLATE = "inquiries/_row.html"
 
 _KIND_LABELS = {kind.value: kind.label_de for kind in InquiryKind}
@@ -29,7 +29,7 @@ _STATUS_LABELS = {status.value: status.label_de for status in InquiryStatus}
 
 
 @dataclass(frozen=True, slots=True)
-class ListRow:
+class _ListRow:
     """One row of the inquiry list, every cell already in the words it is shown in."""
 
     href: str
@@ -63,7 +63,7 @@ def init_app(app: Flask) -> None:
     # Templates edited while developing must show at once, so no cache when they reload.
     @lru_cache(maxsize=0 if app.jinja_env.auto_reload else CACHED_ROWS)
     def render(data: RowData, today: date, detail_base: str) -> Markup:
-        return app.jinja_env.get_template(ROW_TEMPLATE).module.row(list_row(data, today, detail_base))
+        return app.jinja_env.get_template(ROW_TEMPLATE).module.row(_list_row(data, today, detail_base))
 
     app.extensions["inquiry_rows"] = render
 
@@ -74,12 +74,12 @@ def rendered_rows(rows: Iterable[RowData], today: date, detail_base: str) -> lis
     return [render(data, today, detail_base) for data in rows]
 
 
-def list_row(data: RowData, today: date, detail_base: str) -> ListRow:
+def _list_row(data: RowData, today: date, detail_base: str) -> _ListRow:
     progress = data.progress
-    return ListRow(
+    return _ListRow(
         href=f"{detail_base}{data.id}", reference=data.reference, subject=data.subject, kind=_KIND_LABELS[data.kind],
-        received=date_de(data.received_on), deadline=deadline_state(data.deadline, data.status == InquiryStatus.SENT,
-                                                                    today),
+        received=date_de(data.received_on),
+        deadline=deadline_state(data.deadline, data.status not in OPEN_INQUIRY_STATUSES, today),
         status=data.status, status_label=_STATUS_LABELS[data.status],
         approved=f"{progress[0]} von {progress[1]}" if progress else "–", assignee=data.assignee_name or "–",
     )  # fmt: skip

@@ -71,6 +71,10 @@ class InquiryStatus(StrEnum):
         }[self]
 
 
+# Not yet sent: what the list shows by default and what has a running deadline.
+OPEN_INQUIRY_STATUSES = (InquiryStatus.NEW, InquiryStatus.DRAFTING, InquiryStatus.IN_REVIEW, InquiryStatus.APPROVED)
+
+
 class AnswerStatus(StrEnum):
     DRAFT = "draft"
     IN_REVIEW = "in_review"
@@ -121,7 +125,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
     """Loaded on demand: a page shows many users (authors, reviewers) but asks only the signed-in one for roles,
-    and the login loader fetches those by a query of its own (`know_roles`)."""
+    and the login loader fetches those with the user, in the same statement (`know_roles`)."""
 
     @property
     def is_active(self) -> bool:
@@ -133,7 +137,7 @@ class User(UserMixin, db.Model):
         return {Role(row.role) for row in self.role_rows}
 
     def know_roles(self, roles: Iterable[str]) -> None:
-        """Take the roles from a query of their own: the login loader's, cheaper than loading the role rows."""
+        """Take the role names the login loader fetched with the user: cheaper than loading the role rows."""
         self.__dict__["roles"] = {Role(role) for role in roles}
 
     def has_role(self, *roles: Role) -> bool:
@@ -390,7 +394,7 @@ class AuditEntry(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     username: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(60), index=True)
+    action: Mapped[str] = mapped_column(String(60))  # indexed as the first column of the throttle's index
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str | None] = mapped_column(String(200))
     inquiry_id: Mapped[int | None] = mapped_column(Integer, index=True)
