@@ -42,7 +42,7 @@ SORT_COLUMNS = {
     "status": Inquiry.status,
     "assignee": User.display_name,
 }
-# The fields of web.list_rows.RowData, by name.
+# The fields of web.list_rows.RowData in their order: rows are built by position (by name costs 0.3 ms a page).
 LIST_COLUMNS = (Inquiry.id, Inquiry.reference, Inquiry.subject, Inquiry.kind, Inquiry.received_on, Inquiry.deadline,
                 Inquiry.status, User.display_name.label("assignee_name"))  # fmt: skip
 
@@ -94,7 +94,7 @@ def index():
     total = db.session.scalar(select(func.count()).select_from(Inquiry).where(*filters))
     progress = _answer_progress([i.id for i in inquiries])
     rows = rendered_rows(
-        (RowData(**i._mapping, progress=progress.get(i.id)) for i in inquiries),
+        (RowData(*i, progress=progress.get(i.id)) for i in inquiries),
         today_local(),
         detail_base=url_for("inquiries.detail", inquiry_id=0)[:-1],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import fields
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -11,7 +12,9 @@ from sqlalchemy import select
 from tests.web.conftest import SAMPLE_INQUIRY, login, make_app, post, seed_users, stop_app, wait_for_jobs
 from web.database import db
 from web.deadlines import compute_deadline
+from web.inquiries import LIST_COLUMNS
 from web.knowledge_store import knowledge_base
+from web.list_rows import RowData
 from web.models import Inquiry, User
 
 EML = b"""From: Erika Mustermann <erika@example.org>
@@ -170,6 +173,11 @@ def test_list_shows_changes_at_once(app, staff):
     assert "Freibad" in row and "Hallenbad" not in row
     assert "In Prüfung" in row
     assert "Sabine Neumann-Groß" in row
+
+
+def test_list_columns_fill_the_row_fields_of_the_same_name():
+    """A reordered column would put, say, the subject under the reference: it must fail here instead."""
+    assert [column.key for column in LIST_COLUMNS] == [field.name for field in fields(RowData)][:-1]
 
 
 def test_requester_data_stays_out_of_the_knowledge_base(app, staff):
