@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from markupsafe import Markup, escape
 
-from web.deadlines import DeadlineState, deadline_state
+from web.deadlines import deadline_state
 from web.models import AnswerStatus, InquiryKind, JobState, Role
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
@@ -33,24 +32,6 @@ def datetime_de(value: datetime | None) -> str:
     return value.replace(tzinfo=UTC).astimezone(LOCAL_TIME).strftime("%d.%m.%Y, %H:%M Uhr")
 
 
-_DEADLINE_CELLS = {
-    "overdue": '<span class="deadline deadline-overdue"><span aria-hidden="true">⚠ </span>{} <strong>{}</strong>'
-    "</span>",
-    "soon": '<span class="deadline deadline-soon"><span aria-hidden="true">⏱ </span>{} <strong>{}</strong></span>',
-    "open": '<span>{} <span class="muted">({})</span></span>',
-    "closed": "<span>{}</span>",
-}
-
-
-def deadline_cell(state: DeadlineState) -> Markup:
-    """A deadline as lists show it: words carry the meaning, colour and icon only repeat it.
-
-    A function rather than a Jinja macro because the inquiry list renders one per row, and a macro call
-    there costs as much as the rest of the row (so does `Markup.format`, hence the explicit escapes).
-    """
-    return Markup(_DEADLINE_CELLS[state.level].format(escape(state.date_text), escape(state.note)))
-
-
 def today_local() -> date:
     return datetime.now(LOCAL_TIME).date()
 
@@ -65,7 +46,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_de"] = date_de
     app.jinja_env.filters["datetime_de"] = datetime_de
     app.jinja_env.globals["deadline_state"] = deadline_state  # also for imported macros, which get no context
-    app.jinja_env.globals["deadline_cell"] = deadline_cell
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
