@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cache, partial
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Integer, bindparam, func, or_, select
+from sqlalchemy import Integer, Select, bindparam, func, or_, select
 
 from drafter.errors import EmptyInquiry
 from drafter.splitting import split_inquiry
@@ -68,30 +68,12 @@ def index():
     page = max(1, args.get("page", 1, type=int))
     page_size = current_app.config["PAGE_SIZE"]
 
-    filters = []
-    if search:
-        pattern = f"%{search}%"
-        filters.append(
-            or_(Inquiry.reference.ilike(pattern), Inquiry.subject.ilike(pattern), Inquiry.requester_name.ilike(pattern))
-        )
-    if status == "open":
-        filters.append(Inquiry.status.in_(OPEN_INQUIRY_STATUSES))
-    elif status in {s.value for s in InquiryStatus}:
-        filters.append(Inquiry.status == status)
-    if args.get("mine"):
-        filters.append(Inquiry.assignee_id == current_user.id)
-    column = SORT_COLUMNS[sort]
-    # Plain rows rather than ORM objects: the list is the most visited page and only reads. The total is a
-    # query of its own: counting in the same query (a window count) sorts every matching row, 13 ms at 6,400.
-    inquiries = db.session.execute(
-        select(*LIST_COLUMNS)
-        .outerjoin(User, Inquiry.assignee_id == User.id)
-        .where(*filters)
-        .order_by(column.desc() if descending else column.asc(), Inquiry.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    total = db.session.scalar(select(func.count()).select_from(Inquiry).where(*filters))
+    shape = "open" if status == "open" else "one" if status in _STATUSES else "all"
+    page_query, count_query = _list_queries(bool(search), shape, bool(args.get("mine")), sort, descending)
+    values = {"pattern": f"%{search}%", "status": status, "user_id": current_user.id}
+    # Plain rows rather than ORM objects: the list is the most visited page and only reads.
+    inquiries = db.session.execute(page_query, {**values, "limit": page_size, "offset": (page - 1) * page_size}).all()
+    total = db.session.scalar(count_query, values)
     progress = _answer_progress([i.id for i in inquiries])
     rows = rendered_rows(
         (RowData(*i, progress=progress.get(i.id)) for i in inquiries),
@@ -121,6 +103,43 @@ def index():
         mine=bool(args.get("mine")),
         statuses=list(InquiryStatus),
     )
+
+
+_STATUSES = frozenset(InquiryStatus)
+
+
+@cache
+def _list_queries(search: bool, status: str, mine: bool, sort: str, descending: bool) -> tuple[Select, Select]:
+    """The page and count statements for one combination of the list's options, built once each.
+
+    A statement built anew is hashed for SQLAlchemy's compiled cache on every run, which cost 0.7 ms of
+    a 3.5 ms list; a kept statement is hashed once. The values themselves are bound when it runs.
+    `status` is "open", "one" (the status given as a value) or "all"; the combinations are few (96).
+    The total is a query of its own: counting in the page's query (a window count) sorts every
+    matching row, 13 ms at 6,400 inquiries.
+    """
+    filters = []
+    if search:
+        pattern = bindparam("pattern")
+        filters.append(
+            or_(Inquiry.reference.ilike(pattern), Inquiry.subject.ilike(pattern), Inquiry.requester_name.ilike(pattern))
+        )
+    if status == "open":
+        filters.append(Inquiry.status.in_(OPEN_INQUIRY_STATUSES))
+    elif status == "one":
+        filters.append(Inquiry.status == bindparam("status"))
+    if mine:
+        filters.append(Inquiry.assignee_id == bindparam("user_id"))
+    column = SORT_COLUMNS[sort]
+    page = (
+        select(*LIST_COLUMNS)
+        .outerjoin(User, Inquiry.assignee_id == User.id)
+        .where(*filters)
+        .order_by(column.desc() if descending else column.asc(), Inquiry.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return page, select(func.count()).select_from(Inquiry).where(*filters)
 
 
 def _with_query(path: str, **params: object) -> str:

@@ -130,9 +130,9 @@ def test_text_without_questions_still_creates_the_inquiry(app, staff):
     assert "keine Frage gefunden" in page
 
 
-def _add(app, reference, received, deadline, status="drafting", subject="Betreff"):
+def _add(app, reference, received, deadline, status="drafting", subject="Betreff", assignee="sabine"):
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == "sabine"))
+        user = db.session.scalar(select(User).where(User.username == assignee))
         db.session.add(Inquiry(reference=reference, kind="ifg", subject=subject, text="Frage?",
                                received_on=received, deadline=deadline, status=status,
                                created_by_id=user.id, assignee_id=user.id))  # fmt: skip
@@ -156,6 +156,26 @@ def test_list_marks_overdue_inquiries_in_words_and_sorts(app, staff):
     assert "FERTIG-3" in everything and "überfällig seit 20" not in everything
     found = staff.get("/inquiries/?q=radweg&status=all").get_data(as_text=True)
     assert "NEU-2" in found and "ALT-1" not in found
+
+
+def test_list_applies_each_views_own_filters(app, staff):
+    """The list's statements are kept between views: each view must still get the rows of its own filters."""
+    today, later = date.today(), date.today() + timedelta(days=30)
+    _add(app, "EINS-1", today, later, subject="Radwege")
+    _add(app, "ZWEI-2", today, later, status="in_review", subject="Hallenbad")
+    _add(app, "DREI-3", today, later, status="sent", subject="Radweg Nord", assignee="stefan")
+
+    def listed(query: str) -> tuple[set[str], str]:
+        page = staff.get(f"/inquiries/?{query}").get_data(as_text=True)
+        caption = re.search(r"<caption>(.*?)</caption>", page).group(1)
+        return {reference for reference in ("EINS-1", "ZWEI-2", "DREI-3") if reference in page}, caption
+
+    assert listed("status=in_review") == ({"ZWEI-2"}, "1 Anfrage")
+    assert listed("status=sent") == ({"DREI-3"}, "1 Anfrage")
+    assert listed("q=radweg&status=all") == ({"EINS-1", "DREI-3"}, "2 Anfragen")
+    assert listed("q=hallenbad&status=all") == ({"ZWEI-2"}, "1 Anfrage")
+    assert listed("status=all&mine=1") == ({"EINS-1", "ZWEI-2"}, "2 Anfragen")
+    assert listed("status=all&mine=1&q=radweg") == ({"EINS-1"}, "1 Anfrage")
 
 
 def test_list_shows_changes_at_once(app, staff):
