@@ -10,7 +10,9 @@ from drafter.models import Citation, DraftAnswer, DraftSentence, DraftStatus
 from tests.web.conftest import SAMPLE_INQUIRY, login, make_app, post, seed_users, stop_app, wait_for_jobs
 from web.database import db
 from web.drafting_jobs import store_answer
+from web.drafts import get_draft
 from web.models import Draft, DraftingJob, Inquiry, JobState, Question, User
+from web.workflow import add_revision
 
 SHORT = """Anfrage zur Digitalisierung
 
@@ -83,6 +85,20 @@ def test_each_save_is_a_revision_with_a_diff(app, staff):
     diff = staff.get(f"/answers/{draft_id}/revisions?version=2").get_data(as_text=True)
     assert "<ins>" in diff and "<del>" in diff
     assert "Es sind" in diff
+
+
+def test_a_draft_read_for_the_workspace_keeps_its_revisions_after_a_commit(app, staff):
+    """The workspace loads revisions by a statement of its own; a reload after commit must not lose them."""
+    create_and_draft(app, staff)
+    with app.app_context():
+        draft = get_draft(draft_ids(app)[0])
+        db.session.commit()  # expires the draft: its next access reloads it with get_draft's options
+        assert [r.number for r in draft.revisions] == [1]
+        add_revision(
+            draft, "Neue Fassung. [1]", "edited", db.session.scalar(select(User).where(User.username == "sabine"))
+        )
+        db.session.commit()
+        assert (draft.current.number, draft.current.text) == (2, "Neue Fassung. [1]")
 
 
 def test_a_stale_save_does_not_overwrite_a_colleagues_version(app, staff):
