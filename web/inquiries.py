@@ -114,7 +114,7 @@ def _list_queries(search: bool, status: str, mine: bool, sort: str, descending: 
 
     A statement built anew is hashed for SQLAlchemy's compiled cache on every run, which cost 0.7 ms of
     a 3.5 ms list; a kept statement is hashed once. The values themselves are bound when it runs.
-    `status` is "open", "one" (the status given as a value) or "all"; the combinations are few (96).
+    `status` is "open", "one" (the status given as a value) or "all"; the combinations are few (144).
     The total is a query of its own: counting in the page's query (a window count) sorts every
     matching row, 13 ms at 6,400 inquiries.
     """
@@ -136,8 +136,8 @@ def _list_queries(search: bool, status: str, mine: bool, sort: str, descending: 
         .outerjoin(User, Inquiry.assignee_id == User.id)
         .where(*filters)
         .order_by(column.desc() if descending else column.asc(), Inquiry.id.desc())
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
     )
     return page, select(func.count()).select_from(Inquiry).where(*filters)
 
