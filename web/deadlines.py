@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from web.config import parse_period
+from web.models import OPEN_INQUIRY_STATUSES
 
 
 def add_months(start: date, months: int) -> date:
@@ -42,10 +43,11 @@ class DeadlineState:
     level: str  # "overdue", "soon", "open" or "closed"
 
 
-def deadline_state(deadline: date, closed: bool, today: date, soon_days: int = 3) -> DeadlineState:
+def deadline_state(deadline: date, status: str, today: date, soon_days: int = 3) -> DeadlineState:
+    """The deadline of an inquiry in `status`; one that is no longer open (sent) has nothing left to count."""
     text = deadline.strftime("%d.%m.%Y")
     left = days_left(deadline, today)
-    if closed:
+    if status not in OPEN_INQUIRY_STATUSES:
         return DeadlineState(text, "", "closed")
     if left < 0:
         return DeadlineState(text, f"überfällig seit {-left} {'Tag' if left == -1 else 'Tagen'}", "overdue")

@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from web.deadlines import DeadlineState, deadline_state
-from web.models import OPEN_INQUIRY_STATUSES, InquiryKind, InquiryStatus
+from web.models import InquiryKind, InquiryStatus
 from web.templating import date_de
 
 CACHED_ROWS = 4096  # about 5 MB of HTML per worker process
@@ -79,7 +79,7 @@ def _list_row(data: RowData, today: date, detail_base: str) -> _ListRow:
     return _ListRow(
         href=f"{detail_base}{data.id}", reference=data.reference, subject=data.subject, kind=_KIND_LABELS[data.kind],
         received=date_de(data.received_on),
-        deadline=deadline_state(data.deadline, data.status not in OPEN_INQUIRY_STATUSES, today),
+        deadline=deadline_state(data.deadline, data.status, today),
         status=data.status, status_label=_STATUS_LABELS[data.status],
         approved=f"{progress[0]} von {progress[1]}" if progress else "–", assignee=data.assignee_name or "–",
     )  # fmt: skip
