@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from drafter.config import Settings
-from drafter.drafting import draft_extractive
+from drafter.extractive import draft_extractive
 from drafter.knowledge_base import KnowledgeBase
 from drafter.models import DraftAnswer, SearchHit, SubQuestion
 

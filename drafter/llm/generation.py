@@ -19,7 +19,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from drafter.config import LLMSettings
-from drafter.drafting import abstention, draft_extractive
+from drafter.extractive import abstention, draft_extractive
 from drafter.llm.client import build_chat_model
 from drafter.llm.faults import LLMFault, classify
 from drafter.llm.output_parsing import ModelOutput, parse_model_output

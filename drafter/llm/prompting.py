@@ -12,7 +12,7 @@ from string import Template
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from drafter.drafting import ABSTENTION_SENTENCE
+from drafter.extractive import ABSTENTION_SENTENCE
 from drafter.models import SearchHit, SubQuestion
 from drafter.prompts import load_prompt
 

@@ -7,7 +7,7 @@ import socket
 from dataclasses import replace
 
 from drafter.config import LLMSettings
-from drafter.drafting import draft_extractive
+from drafter.extractive import draft_extractive
 from drafter.llm import ABSTENTION_SENTENCE, DraftContext, LLMDrafter
 from drafter.llm.output_parsing import ANSWER_SCHEMA
 from drafter.models import DocType, DraftStatus, SearchHit, SubQuestion

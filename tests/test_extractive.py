@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from drafter.config import Settings
-from drafter.drafting import ABSTENTION, draft_extractive
+from drafter.extractive import ABSTENTION, draft_extractive
 from drafter.knowledge_base import KnowledgeBase
 from drafter.models import DraftStatus, SubQuestion
 from drafter.pipeline import draft_inquiry, retrieve_evidence
