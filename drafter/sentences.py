@@ -32,19 +32,63 @@ def split_sentences(text: str) -> list[str]:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, stripped of surrounding whitespace; line breaks end sentences."""
+    """(start, end) of each sentence, stripped of surrounding whitespace.
+
+    A line break ends a sentence only where the layout ends one: before a blank line, a bullet or a
+    numbered item, after a colon, and after a line too short to have been wrapped (a heading, a
+    letterhead line). Text extracted from a PDF breaks lines wherever the page was full; cutting there
+    would quote half sentences such as „Schnittstellen der Hersteller; die Anbindung ist …“.
+    """
     spans: list[tuple[int, int]] = []
-    for line_start, line_end in _lines(text):
-        spans.extend(_spans_in_line(text, line_start, line_end))
+    for block_start, block_end in _blocks(text):
+        spans.extend(_spans_in_line(text, block_start, block_end))
     return spans
 
 
-def _lines(text: str) -> Iterator[tuple[int, int]]:
-    start = 0
+def _blocks(text: str) -> Iterator[tuple[int, int]]:
+    """Runs of lines that belong to one flow of text: wrapped lines are joined, layout breaks are kept."""
+    lines = _lines(text)
+    wrap_width = _wrap_width([end - start for start, end in lines])
+    block_start = 0
+    for (start, end), (next_start, next_end) in zip(lines, lines[1:], strict=False):
+        if not _is_soft_break(text[start:end], text[next_start:next_end], wrap_width):
+            yield block_start, end
+            block_start = next_start
+    yield block_start, len(text)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
     for match in re.finditer(r"\n", text):
-        yield start, match.start()
+        bounds.append((start, match.start()))
         start = match.end()
-    yield start, len(text)
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _wrap_width(lengths: list[int]) -> int:
+    """How long a line gets before the layout wraps it: a line this long that stops without a full stop
+    goes on in the next line. The longest lines of a text are its full ones; the ninth decile ignores a
+    few overlong ones (URLs, tables)."""
+    filled = sorted(length for length in lengths if length)
+    return filled[int(0.9 * (len(filled) - 1))] if filled else 0
+
+
+_LAYOUT_LINE_START = re.compile(
+    r"[•▪◦·*\-–]\s|\(?\d{1,2}(?:\.\d{1,2})*[.)]\s|\(?[a-z]{1,2}\)\s|[IVX]{1,5}\.\s|[A-H]\.\s"
+    r"|(?:Frage|Antwort|Zu|Anlage|Betreff|Datum|Von|An|Tel|E-Mail)\b"
+)
+
+
+def _is_soft_break(line: str, following: str, wrap_width: int) -> bool:
+    if not line.strip() or not following.strip() or _LAYOUT_LINE_START.match(following.lstrip()):
+        return False
+    stripped = line.rstrip()
+    if stripped.endswith(":") or "|" in stripped or "\t" in stripped:
+        return False
+    if following.lstrip()[:1].islower():
+        return True  # a sentence goes on: „… nicht\nmehr in der Umweltzone …“
+    return stripped.endswith((".", "!", "?", ",", ";")) or len(stripped) >= 0.6 * wrap_width
 
 
 def _spans_in_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -153,3 +153,20 @@ def test_a_single_digit_before_a_full_stop_ends_the_sentence():
         "Seit dem 4. November 2024 gilt das.",
         "Frau A. Müller kam.",
     ]
+
+
+def test_a_line_wrapped_by_the_page_layout_does_not_end_the_sentence():
+    text = (
+        "Die Kreisverwaltung hat im Jahr 2025 insgesamt zwölf Fachverfahren an die zentrale\n"
+        "Plattform angebunden; die übrigen folgen nach Bereitstellung der Schnittstellen der\n"
+        "Hersteller. Die Anbindung ist für 2026 vorgesehen.\n"
+        "Ausblick\n"
+        "• erster Punkt"
+    )
+    assert split_sentences(text) == [
+        "Die Kreisverwaltung hat im Jahr 2025 insgesamt zwölf Fachverfahren an die zentrale\n"
+        "Plattform angebunden; die übrigen folgen nach Bereitstellung der Schnittstellen der\nHersteller.",
+        "Die Anbindung ist für 2026 vorgesehen.",
+        "Ausblick",
+        "• erster Punkt",
+    ]
