@@ -8,6 +8,7 @@ known abbreviations and two rules, so this module keeps that list.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -50,7 +51,7 @@ def _blocks(text: str) -> Iterator[tuple[int, int]]:
     lines = _lines(text)
     wrap_width = _wrap_width([end - start for start, end in lines])
     block_start = 0
-    for (start, end), (next_start, next_end) in zip(lines, lines[1:], strict=False):
+    for (start, end), (next_start, next_end) in itertools.pairwise(lines):
         if not _is_soft_break(text[start:end], text[next_start:next_end], wrap_width):
             yield block_start, end
             block_start = next_start
