@@ -21,7 +21,8 @@ class Scheme(StrEnum):
     NUMBER_LETTER = "number_letter"  # 1a)
     DECIMAL = "decimal"  # 1.1  1.1.1
     LETTER = "letter"  # a)  a.  (a)
-    CAPITAL = "capital"  # A.  B)
+    DOUBLE_LETTER = "double_letter"  # aa)  ab)  under a)
+    CAPITAL = "capital"  # A.  B)  or a bare "A " before a section heading
     ROMAN = "roman"  # I.  II.
     BULLET = "bullet"  # •  -  *  –
 
@@ -78,12 +79,16 @@ _INITIALS_OR_ORDINAL = re.compile(r"(?:[^\W\d_]\.)+|\d{1,2}\.")  # "z.B.", "A.",
 _LINE_START = re.compile(r"^[^\S\n]*", re.M)
 _AFTER_SENTENCE = re.compile(r"[?!.:;\"“”»«][^\S\n]+(?=\S)")
 _FRAGE = re.compile(r"Frage\s+(\d{1,2})\s*[:.)](?=\s|$)")
-_DECIMAL = re.compile(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?!\.?\d)(?:\.|\))?(?=\s|$)")
+# "3.1.Hält …": a decimal label closed by its dot may run into the question without a space.
+_DECIMAL = re.compile(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?(?!\.?\d)(?:\.|\))?(?:(?=\s|$)|(?<=\.)(?=[A-ZÄÖÜ]))")
 _NUMBER_LETTER = re.compile(r"(\d{1,2})[.\s]?([a-z])([).])(?=\s|$)")
 _NUMBER = re.compile(r"(\d{1,2})(\.\)|\)|\.)(?=\s|$)")
 _BRACKETED = re.compile(r"\((\d{1,2}|[a-z])\)(?=\s|$)")
 _LETTER = re.compile(r"([a-z])([).])(?=\s|$)")
+_DOUBLE_LETTER = re.compile(r"([a-z])([a-z])\)(?=\s|$)")
 _CAPITAL = re.compile(r"([A-Z]{1,6})([).])(?=\s|$)")
+# "B Messverfahren": a section letter without punctuation, on a heading line that is no sentence.
+_BARE_CAPITAL = re.compile(r"([A-Z]{1,6})[^\S\n]+(?=[A-ZÄÖÜ„\"»])(?![^\n]*[.,;:?!][^\S\n]*$)", re.M)
 _BULLET = re.compile(r"[•\-*–·▪◦●■►➢][^\S\n]+")
 # A bullet's text runs on over indented lines only.
 _BULLET_END = re.compile(r"\n(?![^\S\n]+[^\s•\-*–·▪◦●■►➢])")
@@ -91,6 +96,12 @@ _BULLET_END = re.compile(r"\n(?![^\S\n]+[^\s•\-*–·▪◦●■►➢])")
 _BEAM_WIDTH = 16
 _MAX_DEPTH = 4
 _RESTART_PENALTY = 1.0
+# A question at a line start may skip or repeat a number ("1." then "1.2", "12." then "11."), at a
+# cost that keeps a quoted "8. …?" in the preamble from breaking into a running sequence.
+_GAP_PENALTY = 1.75
+# Where one token has two readings, opening a level costs a little more than continuing one:
+# "I." after "H." is the ninth letter, not roman one below it.
+_AMBIGUOUS_OPEN_COST = 0.05
 
 
 def _roman_numerals() -> dict[str, int]:
@@ -156,20 +167,23 @@ def _tokens_at(text: str, pos: int, line_start: bool) -> list[LabelToken]:
         if m[2] == ")" or line_start:
             return [token(m, Scheme.LETTER, m[2], (_letter_value(m[1]),), m[1])]
         return []
+    if m := _DOUBLE_LETTER.match(text, pos):  # aa) ab) ac) or aa) bb) cc): the second letter counts
+        return [token(m, Scheme.DOUBLE_LETTER, ")", (_letter_value(m[2]),), m[1] + m[2])]
     if not line_start:
         return []
     if m := _BRACKETED.match(text, pos):
         if m[1].isdigit():
             return [token(m, Scheme.NUMBER, "()", (int(m[1]),), str(int(m[1])))]
         return [token(m, Scheme.LETTER, "()", (_letter_value(m[1]),), m[1])]
-    if m := _CAPITAL.match(text, pos):
+    if (m := _CAPITAL.match(text, pos)) or (m := _BARE_CAPITAL.match(text, pos)):
         if _ORDINAL_FOLLOWER.match(text, m.end()):
             return []
+        style = m[2] if m.re is _CAPITAL else ""
         readings = []
         if m[1] in _ROMAN:
-            readings.append(token(m, Scheme.ROMAN, m[2], (_ROMAN[m[1]],), m[1]))
+            readings.append(token(m, Scheme.ROMAN, style, (_ROMAN[m[1]],), m[1]))
         if len(m[1]) == 1:
-            readings.append(token(m, Scheme.CAPITAL, m[2], (ord(m[1]) - ord("A") + 1,), m[1]))
+            readings.append(token(m, Scheme.CAPITAL, style, (ord(m[1]) - ord("A") + 1,), m[1]))
         return readings
     if m := _BULLET.match(text, pos):
         block_end = _BULLET_END.search(text, m.end())
@@ -211,6 +225,8 @@ def find_label_sequence(text: str) -> list[LabelLink]:
                 if step is None:
                     continue
                 new_stack, gain = step
+                if len(readings) > 1 and len(new_stack) > len(stack):
+                    gain -= _AMBIGUOUS_OPEN_COST
                 new_memory = tuple(sorted({**remembered, token.kind: token.value}.items()))
                 key = (new_stack, new_memory)
                 if key not in extended or extended[key][0] < score + gain:
@@ -239,16 +255,23 @@ def _advance(stack: tuple, memory: dict, token: LabelToken) -> tuple[tuple, floa
 
     A token of a scheme already open continues it (closing deeper levels); a new scheme opens
     a level below the current one and must start it (1, a, I, 1.1 under 1.) or continue the
-    numbering it had before, as when arabic numbers run on across roman sections.
+    numbering it had before, as when arabic numbers run on across roman sections. A question
+    at a line start may also break the numbering (a gap, a repeated number) at a cost.
     """
+    may_break = token.line_start and token.asks
     for level, (kind, value) in enumerate(stack):
         if kind != token.kind:
             continue
         parent = stack[level - 1] if level else None
-        if _follows(token.scheme, value, token.value) and _within(token, parent):
-            return (*stack[:level], (token.kind, token.value)), token.weight
-        if token.line_start and token.asks and _opens(token, parent):
+        if _follows(token.scheme, value, token.value):
+            if _within(token, parent):
+                return (*stack[:level], (token.kind, token.value)), token.weight
+            if _runs_on_past(token, parent):  # 2.1 after 1.4 below "1.": the missing "2." is implied
+                return (*stack[: level - 1], (token.kind, token.value)), token.weight
+        if may_break and _opens(token, parent):
             return (*stack[:level], (token.kind, token.value)), token.weight - _RESTART_PENALTY
+        if may_break and _within(token, parent):
+            return (*stack[:level], (token.kind, token.value)), token.weight - _GAP_PENALTY
         return None
     if stack and _continues_major_number(stack[-1], token):
         return (*stack[:-1], (token.kind, token.value)), token.weight
@@ -260,12 +283,25 @@ def _advance(stack: tuple, memory: dict, token: LabelToken) -> tuple[tuple, floa
         earlier is not None and _follows(token.scheme, earlier, token.value) and _within(token, parent)
     ):
         return (*stack, (token.kind, token.value)), token.weight
+    if may_break and token.scheme is Scheme.DECIMAL and parent and parent[1] == token.value[:-1]:
+        # "1." followed by "1.2": the first sub-question is missing or was never numbered
+        return (*stack, (token.kind, token.value)), token.weight - _GAP_PENALTY
     return None
 
 
+def _runs_on_past(token: LabelToken, parent: tuple | None) -> bool:
+    """Whether a decimal label continues past the number heading it stands under (1. → 1.4 → 2.1)."""
+    if parent is None or token.scheme is not Scheme.DECIMAL or parent[0][0] is not Scheme.NUMBER:
+        return False
+    return token.value[0] == parent[1][0] + 1
+
+
 def _continues_major_number(top: tuple, token: LabelToken) -> bool:
-    """1a) 1b) 2) 3a): a bare number and lettered numbers run on as one numbering at the same level."""
+    """1a) 1b) 2) 3a): a bare number and lettered numbers run on as one numbering at the same level;
+    so do decimals and numbers (2.1 … 3.5, then 4.)."""
     (scheme, style), value = top
+    if scheme is Scheme.DECIMAL and token.scheme is Scheme.NUMBER and token.style == ".":
+        return token.value == (value[0] + 1,)
     if style != token.kind[1]:
         return False
     if scheme is Scheme.NUMBER_LETTER and token.scheme is Scheme.NUMBER:
@@ -316,8 +352,11 @@ def _opens(token: LabelToken, parent: tuple | None) -> bool:
     return token.value == (1,)
 
 
-def join_label(parent_label: str, parent: LabelToken, child: LabelToken, own: str) -> str:
-    """The unique label of `child` under `parent`: 1 + a → 1a, 1 + 1a → 1a, I + 1 → I.1, 2 + 2.1 → 2.1."""
+def join_label(parent_label: str, parent: LabelToken, child: LabelToken, own: str, *, under_heading: bool) -> str:
+    """The label of `child` as a clerk cites it: as printed under a section heading ("3." under
+    "II." stays 3; the heading becomes its group), joined to a question it follows up
+    (I + 1 → I.1). Printed labels that repeat their parent keep it (1 + 1a → 1a, 2 + 2.1 → 2.1),
+    and letters join a number (1 + a → 1a) whether it heads a section or asks."""
     repeats_parent = (child.scheme is Scheme.NUMBER_LETTER and parent.scheme is Scheme.NUMBER) or (
         child.scheme is Scheme.DECIMAL and parent.scheme in (Scheme.NUMBER, Scheme.DECIMAL)
     )
@@ -325,4 +364,6 @@ def join_label(parent_label: str, parent: LabelToken, child: LabelToken, own: st
         return parent_label[: len(parent_label) - len(parent.own)] + own
     if child.scheme is Scheme.LETTER and parent_label[-1:].isdigit():
         return parent_label + own
+    if under_heading and not (child.scheme is Scheme.BULLET and parent_label[-1:].isdigit()):
+        return own
     return f"{parent_label}.{own}"

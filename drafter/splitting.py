@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from drafter import question_sentences
 from drafter.errors import EmptyInquiry
 from drafter.models import SubQuestion
 from drafter.question_labels import LabelLink, Scheme, find_label_sequence, is_abbreviation, join_label
@@ -26,67 +27,19 @@ _GREETING_LINE = re.compile(
     re.I | re.M,
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"“”»)\]'’]*(?=\s)")
-_QUESTION_END = re.compile(r"\?[\"“”»)\]'’]*\s*$")
-_SALUTATION = re.compile(r"^(?:sehr\s+geehrte|guten\s+(?:tag|morgen|abend)|hallo\b|liebe[rs]?\b|moin\b)", re.I)
-_CLOSING = re.compile(
-    r"^(?:mit\s+(?:freundlichen|besten|herzlichen|kollegialen)\s+grüßen|(?:freundliche|viele|beste|herzliche)"
-    r"\s+grüße|mfg\b|hochachtungsvoll|(?:vielen|herzlichen|besten)\s+dank|danke\b)",
-    re.I,
+# Where an e-mail quotes the message it answers or forwards; questions below it are someone else's.
+_QUOTED_MESSAGE = re.compile(
+    r"^[^\S\n]*(?:-{2,}\s*(?:Ursprüngliche Nachricht|Original Message|Weitergeleitete Nachricht)"
+    r"|Am .{6,80} schrieb .{0,80}:[^\S\n]*$|On .{6,80} wrote:[^\S\n]*$)",
+    re.M | re.I,
 )
-# Phrases of FOI-portal and council boilerplate: never a question, and where they start an item ends.
-_BOILERPLATE = re.compile(
-    r"dies\s+ist\s+ein\s+antrag|nicht\s+zuständig|(?:empfangs|eingangs)bestätigung|weitergabe\s+meiner"
-    r"|\bwiderspreche\b|anfrage-?nr|\bantwort\s+an:|\bpostanschrift\b|https?://|www\.|\S@\S|<<"
-    r"|laden\s+sie\s.{0,60}\shoch|elektronischer\s+form|über\s+den\s+antrag\s+zu\s+entscheiden"
-    r"|verwaltungsaufwand|akteneinsicht|aktenauskunft|informationszugang|verbraucherinformation"
-    r"|\berbetene[nr]?\b|\bvorab\b.{0,160}\binformieren\b|fragdenstaat|^begründung\b|wider\s+erwarten"
-    r"|gebührenpflichtig|voraussichtliche[n]?\s+kosten|kosten\s+voraussichtlich|nicht\s+gewährt|antragszugang"
-    r"|\bum\s+(?:\w+\s+)?beantwortung\b",
-    re.I,
-)
-# The few boilerplate phrases that also end in "?" ("Haben Sie noch Fragen?").
-_BOILERPLATE_QUESTION = re.compile(
-    r"nicht\s+zuständig|(?:empfangs|eingangs)bestätigung|weitergabe\s+meiner|https?://|www\.|fragdenstaat"
-    r"|(?:haben\s+sie\s+)?noch\s+fragen|rückfragen|folgenden?\s+fragen|nachstehenden?\s+fragen"
-    r"|fragen\s+beantworten",
-    re.I,
-)
-_W_WORD = (
-    r"(?:ob|wie|wann|wo|was|wer|wem|wen|wessen|warum|weshalb|wieso|weswegen|welche[rsmn]?|inwieweit"
-    r"|inwiefern|wodurch|woran|worauf|wofür|wozu|womit|woher|wohin|worin|wieviele?)"
-)
-_W_CLAUSE = re.compile(
-    rf"(?:[,:]\s*|\s)(?:und\s+|bzw\.\s+|oder\s+)?(?:(?:in|für|aus|mit|an|auf|bei|nach|von|zu|über|seit|bis)\s+)?"
-    rf"{_W_WORD}\b",
-    re.I,
-)
-# Ways of asking without a question mark; they ask only together with a w-clause ("…, ob …").
-_ASK = re.compile(
-    r"\b(?:möchte|möchten|würde|würden|will|wollen)\s+(?:\w+\s+){0,4}?(?:wissen|erfahren)\b"
-    r"|\b(?:wissen|erfahren)\s+(?:möchte|möchten|will|wollen)\b|\binteressier\w*\b"
-    r"|\bmitzuteilen\b|\bmitteilen\b|\bteilen\s+sie\s+(?:\w+\s+){0,3}?mit\b"
-    r"|\bfrage[n]?\s+(?:ich|wir)\b|\b(?:ich|wir)\s+frage[n]?\b|\bauskunft\s+darüber\b|\berkundig\w*",
-    re.I,
-)
-# Requests that ask on their own: "Bitte nennen Sie …", "Ich bitte um Auskunft über …".
-_REQUEST = re.compile(
-    r"^(?:\w+\s+){0,2}?(?:bitte\s+)?(?:nennen|benennen|erläutern|beziffern|schildern|beschreiben|übersenden"
-    r"|übermitteln|senden|schicken|listen|legen|teilen|erklären|skizzieren|stellen)\s+sie\b"
-    r"|\bbitte[nt]?\s+(?:ich\s+|wir\s+)?(?:sie\s+)?(?:\w+\s+)?um\s+(?:die\s+|eine\s+)?(?:auskunft|mitteilung"
-    r"|information|angabe|darlegung|erläuterung|übersendung|zusendung|herausgabe|aufstellung|auflistung"
-    r"|nennung|darstellung)\b|\bbeantrage[n]?\b",
-    re.I,
-)
-# "bitte senden Sie mir Folgendes zu:" – what follows is requested even without a question mark.
-_REQUEST_INTRO = re.compile(r"\b(?:bitte|beantrage[n]?)\b[^:]*:\s*$", re.I)
-# An introduction that runs on into the first question after its colon ("Wir fragen an: Wie …?").
-_INTRO_COLON = re.compile(r"[^:?]*\b(?:bitte|beantrage[n]?|frage[n]?|folgende[sn]?)\b[^:?]*:(?=\s)", re.I)
-# Sentences that only make sense as part of the question before them.
-_FOLLOW_UP = re.compile(
-    r"^(?:und\s+|oder\s+)?(?:(?:falls|sofern|gegebenenfalls|andernfalls|anderenfalls)\b|ggf\.|wenn\s+(?:ja|nein"
-    r"|nicht|dem\s+(?:nicht\s+)?so\s+ist|das\s+(?:nicht\s+)?(?:so|der\s+fall)\s+ist)\b)",
-    re.I,
-)
+# A subject line is a title even when it ends in "?".
+_SUBJECT_LINE = re.compile(r"^(?:betreff|betr\.|subject|thema|titel)\s*:", re.I)
+_MAX_TITLE_WORDS = 20
+# A list that a blank line interrupts continues in the next paragraph.
+_BULLET_LINE = re.compile(r"^[^\S\n]*[•\-*–·▪◦●■►➢][^\S\n]+", re.M)
+# A paragraph ending in a lowercase word or a comma stops mid-sentence (German nouns are capitalised).
+_MID_SENTENCE = re.compile(r"(?:\b[a-zäöüß]+|,)$")
 
 
 @dataclass
@@ -95,23 +48,31 @@ class _Item:
     asks: bool  # the item contains a question or request, not only a title
 
 
+@dataclass
+class _Node:
+    """A label kept in the structure: whether it is a heading, and the end of sub-items it absorbed."""
+
+    link: LabelLink
+    heading: bool
+    through: int  # start of the last sub-item merged into this one (its own start if none)
+
+
 def split_inquiry(text: str) -> list[SubQuestion]:
     """The sub-questions of `text` in order, with offsets of each question text into `text`.
 
     Numbered items win over prose: once a sender numbers questions, sentences outside the
-    numbering are justification or boilerplate, not further questions. A numbered list
-    without any question (a list of requested documents) counts only when the prose asks
-    nothing either, and what follows "bitte senden Sie mir Folgendes zu:" only when nothing
-    else was found.
+    numbering are justification or boilerplate, and numbered statements are no questions. A
+    numbered list without any question (a list of requested documents) counts only when the
+    prose asks nothing either, and what follows "bitte senden Sie mir Folgendes zu:" only
+    when nothing else was found.
     """
     if not text.strip():
         raise EmptyInquiry()
     labelled = _labelled_questions(text, find_label_sequence(text))
-    prose: list[_Item] = []
-    if not any(item.asks for item in labelled):
-        prose = _prose_questions(text)
+    asking = [item for item in labelled if item.asks]
+    prose = [] if asking else _prose_questions(text)
     for candidates, enough in (
-        (labelled, any(item.asks for item in labelled)),
+        (asking, bool(asking)),
         (prose, any(item.asks for item in prose)),
         (labelled, len(labelled) >= 2),
         (prose, bool(prose)),
@@ -122,27 +83,32 @@ def split_inquiry(text: str) -> list[SubQuestion]:
 
 
 def _labelled_questions(text: str, links: list[LabelLink]) -> list[_Item]:
-    links, opening_asks = _without_enumerations(text, links)
+    nodes = _structure(text, links)
     items: list[_Item] = []
     labels: list[str] = []
-    headings: list[str | None] = []
     groups: list[str | None] = []
+    titles: list[str | None] = []
     bullets_under: dict[int | None, int] = {}
-    for i, link in enumerate(links):
-        token, parent = link.token, link.parent
-        end = links[i + 1].token.start if i + 1 < len(links) else len(text)
+    for i, node in enumerate(nodes):
+        token, parent = node.link.token, node.link.parent
+        end = nodes[i + 1].link.token.start if i + 1 < len(nodes) else len(text)
         own = token.own
         if token.scheme is Scheme.BULLET:
             bullets_under[parent] = bullets_under.get(parent, 0) + 1
             own = str(bullets_under[parent])
-        labels.append(own if parent is None else join_label(labels[parent], links[parent].token, token, own))
-        groups.append(None if parent is None else headings[parent] or groups[parent])
-        has_children = i + 1 < len(links) and links[i + 1].parent == i
-        if has_children and not opening_asks[i]:
-            headings.append(_heading(text, token.start, token.end, end))
+        if parent is None:
+            labels.append(own)
+            groups.append(None)
+        else:
+            parent_token = nodes[parent].link.token
+            labels.append(join_label(labels[parent], parent_token, token, own, under_heading=nodes[parent].heading))
+            groups.append(groups[parent] or titles[parent])  # the outermost titled section
+        if node.heading:
+            heading = _heading(text, token.start, token.end, end)
+            titles.append(heading if _is_title(heading, token.end - token.start) else None)
             continue
-        headings.append(None)
-        extent = _item_extent(text, token.end, end)
+        titles.append(None)
+        extent = _item_extent(text, token.end, end, node.through)
         if extent is not None:
             start, stop, asks = extent
             question = SubQuestion(labels[i], collapse_whitespace(text[start:stop]), groups[i], start, stop)
@@ -150,59 +116,130 @@ def _labelled_questions(text: str, links: list[LabelLink]) -> list[_Item]:
     return _distinct(items)
 
 
-def _without_enumerations(text: str, links: list[LabelLink]) -> tuple[list[LabelLink], list[bool]]:
-    """Drop labelled entries that ask nothing and stand under a question: they enumerate
-    what the question covers ("a) Bauamt b) Jugendamt") or number points in a comment,
-    and are no sub-questions of their own. Also says for each kept label whether the text
-    right after it asks something."""
+def _structure(text: str, links: list[LabelLink]) -> list[_Node]:
+    """Keep the labels that stand for questions or headings; merge the others into their parent.
+
+    Labelled entries that ask nothing under a question enumerate what it covers ("a) Bauamt
+    b) Jugendamt"), and sub-items of an unfinished question complete its sentence ("Welche
+    Ausnahmen gibt es a) für Pkw? b) für Lkw?"): both stay inside the question's item. A label
+    with sub-items whose own text asks nothing is a heading.
+    """
     ends = [link.token.start for link in links[1:]] + [len(text)]
-    asks = [_opening_asks(text, link.token.end, end) for link, end in zip(links, ends, strict=False)]
-    parents = {link.parent for link in links}
-    kept: dict[int, int] = {}
-    result: list[LabelLink] = []
+    openings = [_opening(text, link.token.end, end) for link, end in zip(links, ends, strict=False)]
+    opening_asks = [any(question_sentences.asks_as_numbered_item(s) for s in sentences) for sentences in openings]
+    children: dict[int, list[int]] = {}
     for i, link in enumerate(links):
-        if link.parent is not None and asks[link.parent] and not asks[i] and i not in parents:
+        if link.parent is not None:
+            children.setdefault(link.parent, []).append(i)
+    merged_into: dict[int, int] = {}
+    for i, link in enumerate(links):
+        parent = link.parent
+        if parent is None:
             continue
-        kept[i] = len(result)
+        if parent in merged_into:
+            merged_into[i] = merged_into[parent]
+        elif _completes(openings, parent, children[parent]) or (
+            opening_asks[parent] and not opening_asks[i] and i not in children
+        ):
+            merged_into[i] = parent
+    kept: dict[int, int] = {}
+    nodes: list[_Node] = []
+    for i, link in enumerate(links):
+        if i in merged_into:
+            nodes[kept[merged_into[i]]].through = link.token.start
+            continue
+        kept[i] = len(nodes)
         parent = kept.get(link.parent) if link.parent is not None else None
-        result.append(LabelLink(link.token, link.depth, parent))
-    return result, [asks[i] for i in kept]
+        has_children = any(c not in merged_into for c in children.get(i, []))
+        heading = has_children and not opening_asks[i]
+        nodes.append(_Node(LabelLink(link.token, link.depth, parent), heading, link.token.start))
+    return nodes
 
 
-def _opening_asks(text: str, start: int, end: int) -> bool:
-    """Whether the first paragraph after a label asks something (else the label is a heading)."""
+def _completes(openings: list[list[str]], parent: int, children: list[int]) -> bool:
+    """Whether the sub-items finish the parent's unfinished question rather than ask on their own."""
+    stem = " ".join(openings[parent])
+    if not stem or not question_sentences.is_unfinished_question(stem):
+        return False
+    return not any(openings[c] and question_sentences.starts_question(openings[c][0]) for c in children)
+
+
+def _opening(text: str, start: int, end: int) -> list[str]:
+    """The sentences of the first paragraph after a label: they say whether it asks or heads a section."""
     paragraphs = _paragraphs(text, start, end)
-    return bool(paragraphs) and any(_asks(text[a:b]) for a, b in _sentences(text, *paragraphs[0]))
+    return [text[a:b] for a, b in _sentences(text, *paragraphs[0])] if paragraphs else []
 
 
 def _heading(text: str, label_start: int, label_end: int, end: int) -> str:
-    """The heading as written: its label and the first line of text after it."""
-    content = strip_span(text, label_end, end)[0]
-    line_end = text.find("\n", content, end)
+    """The heading as written: its label and its line, with the lines it wraps onto."""
+    position = strip_span(text, label_end, end)[0]
+    line_end = text.find("\n", position, end)
+    while line_end != -1:
+        following = strip_span(text, line_end, end)[0]
+        if following >= end or not text[following].islower() or "\n\n" in text[line_end:following]:
+            break
+        line_end = text.find("\n", following, end)
     return collapse_whitespace(text[label_start : line_end if line_end != -1 else end])
 
 
-def _item_extent(text: str, start: int, end: int) -> tuple[int, int, bool] | None:
+def _is_title(heading: str, label_length: int) -> bool:
+    """A section title ("II. Finanzierung", "1) Auskunft zur Planung:"), not a numbered statement."""
+    words = heading[label_length:].split()
+    statement = heading.endswith(".") and len(words) > 6
+    return bool(words) and len(words) <= _MAX_TITLE_WORDS and not statement
+
+
+def _item_extent(text: str, start: int, end: int, through: int) -> tuple[int, int, bool] | None:
     """Where an item's question starts and ends, and whether it asks at all.
 
-    An item runs from its label to its last question, so a question of several sentences
-    ("Wird …? Falls ja, welche …?") stays whole; justification, boilerplate and signatures
-    after the last question are cut off. An item without any question keeps its first sentence.
+    An item runs from its label to its last question, over the sub-items merged into it up
+    to `through` and over follow-ups in the next paragraphs ("Mit welchem Ergebnis?", "Falls
+    ja, …"), so a question of several sentences stays whole; a note in brackets right after
+    it belongs to it too. Justification, boilerplate and signatures are cut off. An item
+    without any question keeps its first sentence.
     """
-    paragraphs = _paragraphs(text, start, end)
+    paragraphs = _rejoined(text, _paragraphs(text, start, end))
     if not paragraphs:
         return None
     item_start = paragraphs[0][0]
-    sentences = _sentences(text, *paragraphs[0])
-    last_ask = _last_ask(text, sentences, None)
+    fixed = max(n for n, (a, _) in enumerate(paragraphs) if n == 0 or a <= through)
+    sentences = _sentences(text, *paragraphs[fixed])
+    last_ask = _last_ask(text, sentences, paragraphs[fixed - 1][1] if fixed else None)
     if last_ask is None:
-        return item_start, sentences[0][1], False
-    for paragraph in paragraphs[1:]:
+        first = text[slice(*sentences[0])]
+        return item_start, sentences[0][1], question_sentences.asks_as_numbered_item(first)
+    for paragraph in paragraphs[fixed + 1 :]:
         sentences = _sentences(text, *paragraph)
-        if not _FOLLOW_UP.match(text[slice(*sentences[0])]):
+        first = text[slice(*sentences[0])]
+        follows = (
+            question_sentences.FOLLOW_UP.match(first)
+            or (question_sentences.starts_question(first) and question_sentences.asks(first))
+            or (_BULLET_LINE.match(text, *paragraph) and _BULLET_LINE.search(text, item_start, paragraph[0]))
+        )
+        if not follows or question_sentences.BOILERPLATE.search(first):
             break
         last_ask = _last_ask(text, sentences, last_ask)
-    return item_start, last_ask, True
+    return item_start, _with_bracketed_note(text, last_ask, end), True
+
+
+def _rejoined(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join paragraphs that a page break cut mid-sentence ("weshalb die damals geäußerte" / "Bitte …")."""
+    joined: list[tuple[int, int]] = []
+    for a, b in paragraphs:
+        if joined and _MID_SENTENCE.search(text, joined[-1][0], joined[-1][1]):
+            joined[-1] = (joined[-1][0], b)
+        else:
+            joined.append((a, b))
+    return joined
+
+
+def _with_bracketed_note(text: str, stop: int, end: int) -> int:
+    """Extend an item over "(Hinweis: …)" written right after its question mark."""
+    position = strip_span(text, stop, end)[0]
+    if position >= end or text[position] != "(" or "\n\n" in text[stop:position]:
+        return stop
+    close = text.find(")", position, end)
+    return close + 1 if close != -1 and "(" not in text[position + 1 : close] else stop
 
 
 def _last_ask(text: str, sentences: list[tuple[int, int]], last_ask: int | None) -> int | None:
@@ -213,9 +250,9 @@ def _last_ask(text: str, sentences: list[tuple[int, int]], last_ask: int | None)
     """
     for n, (a, b) in enumerate(sentences):
         sentence = text[a:b]
-        if n and (_BOILERPLATE.search(sentence) or _CLOSING.match(sentence)):
+        if n and (question_sentences.BOILERPLATE.search(sentence) or question_sentences.CLOSING.match(sentence)):
             break
-        if _asks(sentence) or (last_ask is not None and _FOLLOW_UP.match(sentence)):
+        if question_sentences.asks(sentence) or (last_ask is not None and question_sentences.FOLLOW_UP.match(sentence)):
             last_ask = b
         elif last_ask is not None and n and "\n" in text[sentences[n - 1][1] : a]:
             break
@@ -223,17 +260,29 @@ def _last_ask(text: str, sentences: list[tuple[int, int]], last_ask: int | None)
 
 
 def _prose_questions(text: str) -> list[_Item]:
-    """Questions of an unnumbered e-mail: each question sentence, with its follow-ups, is one item."""
+    """Questions of an unnumbered e-mail: each question sentence, with its follow-ups, is one item.
+
+    A message quoted below the e-mail is left out when the e-mail itself asks something.
+    """
+    quoted = _QUOTED_MESSAGE.search(text)
+    if quoted and quoted.start() > 0:
+        own = _prose_questions_in(text, quoted.start())
+        if any(item.asks for item in own):
+            return own
+    return _prose_questions_in(text, len(text))
+
+
+def _prose_questions_in(text: str, end: int) -> list[_Item]:
     spans: list[list[int]] = []  # start, end, and whether the item asks (1) or is only requested (0)
     in_item = requested = False
-    for a, b in _prose_sentences(text):
+    for a, b in _prose_sentences(text, end):
         sentence = text[a:b]
-        if spans and in_item and _continues(sentence):
+        if spans and in_item and question_sentences.continues(sentence):
             spans[-1][1] = b
             continue
-        asks = _is_prose_question(sentence)
-        in_item = asks or (requested and _is_requested_item(sentence))
-        requested = bool(_REQUEST_INTRO.search(sentence))
+        asks = question_sentences.is_prose_question(sentence)
+        in_item = asks or (requested and question_sentences.is_requested_item(sentence))
+        requested = bool(question_sentences.REQUEST_INTRO.search(sentence))
         if in_item:
             spans.append([a, b, asks])
     return [
@@ -242,55 +291,29 @@ def _prose_questions(text: str) -> list[_Item]:
     ]
 
 
-def _prose_sentences(text: str) -> Iterator[tuple[int, int]]:
-    """Sentences of an e-mail without its salutation, with introductions split off at their colon."""
-    for paragraph in _paragraphs(text, 0, len(text)):
+def _prose_sentences(text: str, end: int) -> Iterator[tuple[int, int]]:
+    """Sentences of an e-mail without its salutation, subject line and a title standing alone
+    before the salutation, with introductions split off at their colon."""
+    paragraphs = _paragraphs(text, 0, end)
+    salutation = next(
+        (n for n, (a, b) in enumerate(paragraphs) if question_sentences.SALUTATION.match(text, a, b)), None
+    )
+    for n, paragraph in enumerate(paragraphs):
+        is_title = salutation is not None and n < salutation and "\n" not in text[slice(*paragraph)]
+        if is_title or _SUBJECT_LINE.match(text, *paragraph):
+            continue
         for a, b in _sentences(text, *paragraph):
             a = _after_salutation(text, a, b)
-            if intro := _INTRO_COLON.match(text, a, b):
+            if intro := question_sentences.INTRO_COLON.match(text, a, b):
                 yield a, intro.end()
                 a = strip_span(text, intro.end(), b)[0]
             if a < b:
                 yield a, b
 
 
-def _is_prose_question(sentence: str) -> bool:
-    if not sentence or sentence.rstrip().endswith(":") or _SALUTATION.match(sentence) or _CLOSING.match(sentence):
-        return False
-    if _QUESTION_END.search(sentence):
-        return not _BOILERPLATE_QUESTION.search(sentence)
-    return _asks(sentence) and not _BOILERPLATE.search(sentence)
-
-
-def _is_requested_item(sentence: str) -> bool:
-    """What a request intro asks for ("Folgendes zu: den Vertrag …"), unless it is boilerplate."""
-    return bool(sentence) and not (
-        sentence.rstrip().endswith(":")
-        or _SALUTATION.match(sentence)
-        or _CLOSING.match(sentence)
-        or _BOILERPLATE.search(sentence)
-    )
-
-
-def _continues(sentence: str) -> bool:
-    """A follow-up ("Falls ja, bis wann?") or a short elliptic question ("Warum nicht?")."""
-    follows = _FOLLOW_UP.match(sentence) or (_QUESTION_END.search(sentence) and len(sentence.split()) <= 3)
-    return bool(follows) and not _BOILERPLATE.search(sentence)
-
-
-def _asks(sentence: str) -> bool:
-    """Whether a sentence asks: a question mark, a request, or an indirect question."""
-    stripped = sentence.strip()
-    if not stripped or stripped.endswith(":"):
-        return False
-    if _QUESTION_END.search(stripped):
-        return True
-    return bool(_REQUEST.search(stripped) or (_ASK.search(stripped) and _W_CLAUSE.search(stripped)))
-
-
 def _after_salutation(text: str, start: int, end: int) -> int:
     """Skip "Sehr geehrte Damen und Herren," when an e-mail runs on in the same sentence."""
-    if not _SALUTATION.match(text, start, end):
+    if not question_sentences.SALUTATION.match(text, start, end):
         return start
     comma = text.find(",", start, min(end, start + 80))
     return strip_span(text, comma + 1, end)[0] if comma != -1 else end
@@ -334,12 +357,14 @@ def _ends_sentence(text: str, match: re.Match, end: int) -> bool:
 
 def _distinct(items: list[_Item]) -> list[_Item]:
     """Drop a question repeated word for word under the same label (a request quoted again
-    below itself) and number other repeated labels ("1 (2)") when a second list restarts at 1."""
-    seen: dict[str, list[str]] = {}
+    below itself) and number other repeated labels of one section ("1 (2)") when a second
+    list restarts at 1. Sections that each number from 1 keep their labels: the group tells
+    their questions apart."""
+    seen: dict[tuple[str | None, str], list[str]] = {}
     result = []
     for item in items:
         question = item.question
-        texts = seen.setdefault(question.label, [])
+        texts = seen.setdefault((question.group, question.label), [])
         if question.text in texts:
             continue
         texts.append(question.text)

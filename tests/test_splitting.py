@@ -232,14 +232,14 @@ def test_decimal_labels_stand_under_numbered_headings():
     assert questions[2].text == "Seit wann gibt es den Rufbus in Talbach-Nord?"
 
 
-def test_roman_sections_prefix_their_arabic_questions():
+def test_numbers_restarting_under_roman_sections_keep_their_printed_labels_and_the_section_as_group():
     questions = split_inquiry(ROMAN)
 
     assert [(q.label, q.group) for q in questions] == [
-        ("I.1", "I. Allgemeines"),
-        ("I.2", "I. Allgemeines"),
-        ("II.1", "II. Finanzierung"),
-        ("II.2", "II. Finanzierung"),
+        ("1", "I. Allgemeines"),
+        ("2", "I. Allgemeines"),
+        ("1", "II. Finanzierung"),
+        ("2", "II. Finanzierung"),
     ]
     assert questions[2].text == "Wie hoch sind die eingeplanten Mittel?"
 
@@ -250,7 +250,11 @@ def test_arabic_numbering_may_run_on_across_roman_sections():
         "II. Kitas\n3. Wie viele Kitas betreibt der Landkreis?\n"
     )
 
-    assert [q.label for q in split_inquiry(text)] == ["I.1", "I.2", "II.3"]
+    assert [(q.label, q.group) for q in split_inquiry(text)] == [
+        ("1", "I. Schulen"),
+        ("2", "I. Schulen"),
+        ("3", "II. Kitas"),
+    ]
 
 
 def test_letter_labels_alone():
@@ -506,7 +510,7 @@ def test_offsets_point_at_the_question_in_the_original_text(text):
     assert questions
     for question in questions:
         assert " ".join(text[question.start : question.end].split()) == question.text
-    assert len({q.label for q in questions}) == len(questions)
+    assert len({(q.group, q.label) for q in questions}) == len(questions)
 
 
 @pytest.mark.parametrize(
