@@ -32,20 +32,28 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = web_config.secret_key(instance)
 
-    from web import admin, auth, cli, database, drafts, export, inquiries, knowledge, review, security, splits
+    from web import cli, database, security, templating
     from web import jobs as web_jobs
-    from web.drafting_jobs import run_drafting_job
-    from web.ingestion_jobs import run_ingestion_job
-    from web.list_rows import init_app as init_list_rows
+    from web.accounts import admin, auth, sessions
+    from web.answers import drafting_views
+    from web.answers import views as answers
+    from web.answers.drafting import run_drafting_job
+    from web.inquiries import split_views
+    from web.inquiries import views as inquiries
+    from web.inquiries.list_rows import init_app as init_list_rows
+    from web.knowledge import views as knowledge
+    from web.knowledge.ingestion import run_ingestion_job
+    from web.letters import views as letters
     from web.models import DraftingJob, IngestionJob
-    from web.templating import init_app as init_templating
+    from web.review import views as review
 
-    for module in (auth, inquiries, splits, drafts, review, export, knowledge, admin):
-        app.register_blueprint(module.bp)
+    for area in (auth, inquiries, split_views, drafting_views, answers, review, letters, knowledge, admin):
+        app.register_blueprint(area.bp)
     database.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     cli.init_app(app)
-    init_templating(app)
+    templating.init_app(app)
     init_list_rows(app)
     _check_every_view_is_guarded(app)
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from web import audit
-from web.auth import MIN_PASSWORD_LENGTH
+from web.accounts.passwords import MIN_PASSWORD_LENGTH
 from web.database import db
 from web.models import Role, User
 

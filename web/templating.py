@@ -9,7 +9,6 @@ from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from web.deadlines import deadline_state
 from web.models import AnswerStatus, InquiryKind, JobState, Role
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
@@ -45,7 +44,6 @@ def _error_page(status: int, title: str, message: str):
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_de"] = date_de
     app.jinja_env.filters["datetime_de"] = datetime_de
-    app.jinja_env.globals["deadline_state"] = deadline_state  # also for imported macros, which get no context
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

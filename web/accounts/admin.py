@@ -1,0 +1,133 @@
+"""Administration: accounts and their roles, and reading the audit log.
+
+Accounts are never deleted (the audit log and drafts refer to them); they are deactivated.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.security import generate_password_hash
+
+from web import audit
+from web.accounts.passwords import password_problem
+from web.accounts.permissions import ADMINISTER, roles_required
+from web.database import db
+from web.models import AuditEntry, Role, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+AUDIT_PAGE_SIZE = 100
+
+
+def _roles_from_form() -> set[Role]:
+    return {role for role in Role if request.form.get(f"role_{role}")}
+
+
+@bp.route("/users")
+@roles_required(*ADMINISTER)
+def users():
+    accounts = db.session.scalars(select(User).options(selectinload(User.role_rows)).order_by(User.username)).all()
+    return render_template("admin/users.html", users=accounts, roles=list(Role))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(*ADMINISTER)
+def create_user():
+    errors: dict[str, str] = {}
+    form = request.form
+    if request.method == "POST":
+        username = form.get("username", "").strip()
+        display_name = form.get("display_name", "").strip() or username
+        password = form.get("password", "")
+        roles = _roles_from_form()
+        if not username or len(username) > 80 or any(c.isspace() for c in username):
+            errors["username"] = "Bitte einen Benutzernamen ohne Leerzeichen (höchstens 80 Zeichen) angeben."
+        elif db.session.scalar(select(User).where(func.lower(User.username) == username.lower())):
+            errors["username"] = f"Den Benutzernamen „{username}“ gibt es bereits."
+        problem = password_problem(password, form.get("repeat_password", ""))
+        if problem:
+            errors["password"] = problem
+        if not roles:
+            errors["roles"] = "Bitte mindestens eine Rolle auswählen."
+        if not errors:
+            user = User(
+                username=username,
+                display_name=display_name[:200],
+                password_hash=generate_password_hash(password),
+                must_change_password=True,
+            )
+            user.set_roles(roles)
+            db.session.add(user)
+            db.session.flush()
+            audit.record("user_created", "user", user.id, username=username, roles=sorted(roles))
+            db.session.commit()
+            flash(
+                f"Das Konto „{username}“ wurde angelegt. Beim ersten Anmelden wird ein neues Passwort verlangt.",
+                "success",
+            )
+            return redirect(url_for("admin.users"))
+    status = 400 if errors else 200
+    return render_template("admin/user_form.html", errors=errors, form=form, roles=list(Role)), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(*ADMINISTER)
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        roles = _roles_from_form()
+        active = bool(request.form.get("active"))
+        if user.id == current_user.id and (Role.ADMIN not in roles or not active):
+            errors["roles"] = "Sie können sich die Administration nicht selbst entziehen oder sich deaktivieren."
+        elif not roles:
+            errors["roles"] = "Bitte mindestens eine Rolle auswählen."
+        if not errors:
+            before = sorted(user.roles)
+            user.set_roles(roles)
+            user.display_name = request.form.get("display_name", "").strip()[:200] or user.username
+            user.active = active
+            audit.record("user_changed", "user", user.id, roles_before=before, roles=sorted(roles), active=active)
+            db.session.commit()
+            flash(f"Das Konto „{user.username}“ wurde gespeichert.", "success")
+            return redirect(url_for("admin.users"))
+    status = 400 if errors else 200
+    return render_template("admin/user_edit.html", user=user, errors=errors, roles=list(Role)), status
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@roles_required(*ADMINISTER)
+def reset_password(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    temporary = secrets.token_urlsafe(9)
+    user.password_hash = generate_password_hash(temporary)
+    user.must_change_password = True
+    audit.record("password_reset", "user", user.id)
+    db.session.commit()
+    # Shown once on this page rather than flashed: flashed messages travel in the session cookie.
+    return render_template("admin/user_edit.html", user=user, errors={}, roles=list(Role), temporary=temporary)
+
+
+@bp.route("/audit")
+@roles_required(*ADMINISTER)
+def audit_log():
+    page = max(1, request.args.get("page", 1, type=int))
+    action = request.args.get("action", "").strip()
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if action:
+        query = query.where(AuditEntry.action == action)
+    entries = db.session.scalars(query.limit(AUDIT_PAGE_SIZE + 1).offset((page - 1) * AUDIT_PAGE_SIZE)).all()
+    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    return render_template(
+        "admin/audit.html",
+        entries=entries[:AUDIT_PAGE_SIZE],
+        has_next=len(entries) > AUDIT_PAGE_SIZE,
+        page=page,
+        action=action,
+        actions=actions,
+    )

@@ -1,0 +1,303 @@
+"""Inquiries: the list with deadlines, creating one from pasted text or a file, its overview page."""
+
+from __future__ import annotations
+
+from functools import cache, partial
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import Integer, Select, bindparam, func, or_, select
+
+from drafter.errors import EmptyInquiry
+from drafter.splitting import split_inquiry
+from web import audit
+from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
+from web.answers.workflow import export_problem, refresh_status
+from web.database import db, utcnow
+from web.inquiries import split_editing
+from web.inquiries.deadlines import deadline_state
+from web.inquiries.form import PERSONAL_FIELDS, read_metadata_form, read_new_inquiry
+from web.inquiries.list_rows import RowData, rendered_rows
+from web.inquiries.queries import get_inquiry, staff_users
+from web.models import (
+    OPEN_INQUIRY_STATUSES,
+    AnswerStatus,
+    Comment,
+    Draft,
+    Inquiry,
+    InquiryStatus,
+    Question,
+    ReviewDecision,
+    User,
+)
+from web.templating import today_local
+
+bp = Blueprint("inquiries", __name__, url_prefix="/inquiries", template_folder="templates")
+# Deadlines are shown on pages of other areas too (the review queue): a global for every template.
+bp.add_app_template_global(deadline_state, "deadline_state")
+
+SORT_COLUMNS = {
+    "deadline": Inquiry.deadline,
+    "received": Inquiry.received_on,
+    "reference": Inquiry.reference,
+    "subject": Inquiry.subject,
+    "status": Inquiry.status,
+    "assignee": User.display_name,
+}
+# The fields of web.list_rows.RowData in their order: rows are built by position (by name costs 0.3 ms a page).
+LIST_COLUMNS = (Inquiry.id, Inquiry.reference, Inquiry.subject, Inquiry.kind, Inquiry.received_on, Inquiry.deadline,
+                Inquiry.status, User.display_name.label("assignee_name"))  # fmt: skip
+_STATUSES = frozenset(InquiryStatus)
+
+
+@bp.route("/")
+@roles_required(*READ_INQUIRIES)
+def index():
+    args = request.args
+    search = args.get("q", "").strip()
+    status = args.get("status", "open")
+    sort = args.get("sort", "deadline") if args.get("sort") in SORT_COLUMNS else "deadline"
+    descending = args.get("dir") == "desc"
+    page = max(1, args.get("page", 1, type=int))
+    page_size = current_app.config["PAGE_SIZE"]
+
+    shape = "open" if status == "open" else "one" if status in _STATUSES else "all"
+    page_query, count_query = _list_queries(bool(search), shape, bool(args.get("mine")), sort, descending)
+    values = {"pattern": f"%{search}%", "status": status, "user_id": current_user.id}
+    # Plain rows rather than ORM objects: the list is the most visited page and only reads.
+    inquiries = db.session.execute(page_query, {**values, "limit": page_size, "offset": (page - 1) * page_size}).all()
+    total = db.session.scalar(count_query, values)
+    progress = _answer_progress([i.id for i in inquiries])
+    rows = rendered_rows(
+        (RowData(*i, progress=progress.get(i.id)) for i in inquiries),
+        today_local(),
+        detail_base=url_for("inquiries.detail", inquiry_id=0)[:-1],
+    )
+    # Links built from one url_for each: routing a URL costs more than rendering a table row.
+    list_url = partial(_with_query, url_for("inquiries.index"), q=search or None, status=status,
+                       mine=1 if args.get("mine") else None)  # fmt: skip
+    sort_links = {
+        key: list_url(sort=key, dir=("asc" if descending else "desc") if key == sort else None) for key in SORT_COLUMNS
+    }
+    current_order = {"sort": sort, "dir": "desc" if descending else None}
+    return render_template(
+        "inquiries/index.html",
+        rows=rows,
+        sort_links=sort_links,
+        previous_link=list_url(**current_order, page=page - 1),
+        next_link=list_url(**current_order, page=page + 1),
+        total=total,
+        page=page,
+        pages=max(1, -(-total // page_size)),
+        search=search,
+        status=status,
+        sort=sort,
+        descending=descending,
+        mine=bool(args.get("mine")),
+        statuses=list(InquiryStatus),
+    )
+
+
+@cache
+def _list_queries(search: bool, status: str, mine: bool, sort: str, descending: bool) -> tuple[Select, Select]:
+    """The page and count statements for one combination of the list's options, built once each.
+
+    A statement built anew is hashed for SQLAlchemy's compiled cache on every run, which cost 0.35 ms
+    of a 3.4 ms list; a kept statement is hashed once. The values themselves are bound when it runs.
+    `status` is "open", "one" (the status given as a value) or "all"; the combinations are few (144).
+    The total is a query of its own: counting in the page's query (a window count) sorts every
+    matching row, 13 ms at 6,400 inquiries.
+    """
+    filters = []
+    if search:
+        pattern = bindparam("pattern")
+        filters.append(
+            or_(Inquiry.reference.ilike(pattern), Inquiry.subject.ilike(pattern), Inquiry.requester_name.ilike(pattern))
+        )
+    if status == "open":
+        filters.append(Inquiry.status.in_(OPEN_INQUIRY_STATUSES))
+    elif status == "one":
+        filters.append(Inquiry.status == bindparam("status"))
+    if mine:
+        filters.append(Inquiry.assignee_id == bindparam("user_id"))
+    column = SORT_COLUMNS[sort]
+    page = (
+        select(*LIST_COLUMNS)
+        .outerjoin(User, Inquiry.assignee_id == User.id)
+        .where(*filters)
+        .order_by(column.desc() if descending else column.asc(), Inquiry.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+    return page, select(func.count()).select_from(Inquiry).where(*filters)
+
+
+def _with_query(path: str, **params: object) -> str:
+    """`path` with the given query parameters; None leaves a parameter out, as url_for does."""
+    given = {name: value for name, value in params.items() if value is not None}
+    return f"{path}?{urlencode(given)}" if given else path
+
+
+# Built once: the list runs it on every view.
+_ANSWER_PROGRESS = (
+    select(
+        Question.inquiry_id,
+        func.sum(func.coalesce((Draft.status == AnswerStatus.APPROVED).cast(Integer), 0)),
+        func.count(Question.id),
+    )
+    .outerjoin(Draft, Draft.question_id == Question.id)
+    .where(Question.inquiry_id.in_(bindparam("inquiry_ids", expanding=True)))
+    .group_by(Question.inquiry_id)
+)
+
+
+def _answer_progress(inquiry_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(approved answers, questions) per inquiry, in one query for the whole page."""
+    if not inquiry_ids:
+        return {}
+    rows = db.session.execute(_ANSWER_PROGRESS, {"inquiry_ids": inquiry_ids}).all()
+    return {inquiry_id: (int(done or 0), count) for inquiry_id, done, count in rows}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*EDIT_INQUIRIES)
+def create():
+    if request.method == "GET":
+        values = {"received_on": today_local().isoformat(), "assignee_id": str(current_user.id), "kind": "ifg"}
+        return render_template("inquiries/new.html", values=values, errors={}, staff=staff_users())
+    entered = read_new_inquiry(request.form, request.files.get("file"))
+    if entered.errors:
+        return render_template(
+            "inquiries/new.html", values=entered.values, errors=entered.errors, staff=staff_users()
+        ), 400
+    inquiry = Inquiry(
+        reference=entered.values["reference"][:100],
+        kind=entered.values["kind"],
+        subject=entered.values["subject"][:300] or entered.values["reference"],
+        text=entered.text,
+        source_filename=entered.filename,
+        received_on=entered.received_on,
+        deadline=entered.deadline,
+        assignee_id=_assignee(entered.values["assignee_id"]),
+        created_by_id=current_user.id,
+        **{key: entered.values[key] or None for key in PERSONAL_FIELDS},
+    )
+    db.session.add(inquiry)
+    try:
+        split_editing.replace_all(inquiry, split_inquiry(inquiry.text))
+        flash(f"Die Anfrage wurde angelegt; {len(inquiry.questions)} Fragen erkannt. Bitte die Aufteilung prüfen.",
+              "success")  # fmt: skip
+    except EmptyInquiry as error:
+        flash(f"Die Anfrage wurde angelegt. {error} Fragen können unten von Hand ergänzt werden.", "warning")
+    db.session.flush()
+    audit.record("inquiry_created", "inquiry", inquiry.id, inquiry_id=inquiry.id, kind=inquiry.kind,
+                 questions=len(inquiry.questions), file=entered.filename)  # fmt: skip
+    db.session.commit()
+    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
+
+
+def _assignee(value: str) -> int | None:
+    if not value.isdigit():
+        return None
+    return next((u.id for u in staff_users() if u.id == int(value)), None)
+
+
+@bp.route("/<int:inquiry_id>")
+@roles_required(*READ_INQUIRIES)
+def detail(inquiry_id: int):
+    inquiry = get_inquiry(inquiry_id)
+    decisions = db.session.scalars(
+        select(ReviewDecision).where(ReviewDecision.inquiry_id == inquiry.id).order_by(ReviewDecision.id)
+    ).all()
+    comments = db.session.scalars(
+        select(Comment).where(Comment.inquiry_id == inquiry.id, Comment.draft_id.is_(None)).order_by(Comment.id)
+    ).all()
+    return render_template(
+        "inquiries/detail.html",
+        inquiry=inquiry,
+        decisions=[d for d in decisions if d.draft_id is None],
+        comments=comments,
+        export_problem=export_problem(inquiry),
+        split_points=split_editing.split_points,
+        suggest_label=split_editing.suggest_label,
+    )
+
+
+@bp.route("/<int:inquiry_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDIT_INQUIRIES)
+def edit(inquiry_id: int):
+    inquiry = get_inquiry(inquiry_id)
+    if request.method == "GET":
+        values = {key: getattr(inquiry, key) or "" for key in ("reference", "kind", "subject", *PERSONAL_FIELDS)}
+        values |= {
+            "received_on": inquiry.received_on.isoformat(),
+            "deadline": inquiry.deadline.isoformat(),
+            "assignee_id": str(inquiry.assignee_id or ""),
+        }
+        return render_template("inquiries/edit.html", inquiry=inquiry, values=values, errors={}, staff=staff_users())
+    entered = read_metadata_form(request.form)
+    if not entered.values["subject"]:
+        entered.errors["subject"] = "Bitte einen Betreff angeben."
+    if entered.errors:
+        return render_template(
+            "inquiries/edit.html", inquiry=inquiry, values=entered.values, errors=entered.errors, staff=staff_users()
+        ), 400
+    changed = []
+    updates = {key: entered.values[key] or None for key in ("reference", "kind", "subject", *PERSONAL_FIELDS)}
+    updates |= {
+        "received_on": entered.received_on,
+        "deadline": entered.deadline,
+        "assignee_id": _assignee(entered.values["assignee_id"]),
+    }
+    for key, value in updates.items():
+        if getattr(inquiry, key) != value:
+            setattr(inquiry, key, value)
+            changed.append(key)
+    # Personal data is not copied into the audit log; only which fields changed.
+    audit.record("inquiry_updated", "inquiry", inquiry.id, inquiry_id=inquiry.id, fields=changed)
+    db.session.commit()
+    flash("Die Angaben wurden gespeichert.", "success")
+    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
+
+
+@bp.route("/<int:inquiry_id>/comments", methods=["POST"])
+@roles_required(*READ_INQUIRIES)
+def comment(inquiry_id: int):
+    inquiry = get_inquiry(inquiry_id)
+    text = request.form.get("text", "").strip()
+    draft_id = request.form.get("draft_id", type=int)
+    draft = db.session.get(Draft, draft_id) if draft_id else None
+    if draft is not None and draft.question.inquiry_id != inquiry.id:
+        abort(404)
+    target = (
+        url_for("drafts.workspace", draft_id=draft.id, _anchor="kommentare")
+        if draft
+        else url_for("inquiries.detail", inquiry_id=inquiry.id, _anchor="kommentare")
+    )
+    if not text:
+        flash("Der Kommentar ist leer und wurde nicht gespeichert.", "error")
+        return redirect(target)
+    db.session.add(Comment(inquiry_id=inquiry.id, draft_id=draft.id if draft else None,
+                           author_id=current_user.id, text=text[:10_000]))  # fmt: skip
+    audit.record("comment_added", "draft" if draft else "inquiry", draft.id if draft else inquiry.id,
+                 inquiry_id=inquiry.id)  # fmt: skip
+    db.session.commit()
+    flash("Kommentar gespeichert.", "success")
+    return redirect(target)
+
+
+@bp.route("/<int:inquiry_id>/sent", methods=["POST"])
+@roles_required(*EDIT_INQUIRIES)
+def mark_sent(inquiry_id: int):
+    inquiry = get_inquiry(inquiry_id)
+    problem = export_problem(inquiry)
+    if problem:
+        flash(problem, "error")
+    else:
+        inquiry.sent_at = utcnow()
+        refresh_status(inquiry)
+        audit.record("marked_sent", "inquiry", inquiry.id, inquiry_id=inquiry.id)
+        db.session.commit()
+        flash("Die Anfrage ist als versandt vermerkt.", "success")
+    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
