@@ -13,6 +13,11 @@ SQLite under the data directory, the embedding model shipped in the PyPI package
 | DRAFTER_CHUNK_CHARS          | 900                              | target passage length in characters |
 | DRAFTER_DENSE_WEIGHT         | 0.25                             | dense weight; raise for a multilingual model |
 | DRAFTER_MAX_FILE_MB          | 50                               | largest file accepted for ingestion |
+| DRAFTER_MAX_EXPANDED_MB      | 200                              | largest total size of a DOCX's parts once unpacked |
+| DRAFTER_MAX_COMPRESSION_RATIO | 200                             | unpacked/packed ratio of a DOCX part over 1 MB |
+| DRAFTER_MAX_PARAGRAPHS       | 50000                            | most paragraphs per document (DOCX: every w:p) |
+| DRAFTER_MAX_PAGES            | 5000                             | most pages per PDF |
+| DRAFTER_MAX_CHARS            | 10000000                         | most characters of text per document |
 | DRAFTER_MIN_EVIDENCE         | 0.23                             | evidence score below which a draft abstains |
 | DRAFTER_LLM_URL              | (unset: extractive drafts)       | base URL of an OpenAI-compatible or Ollama server |
 | DRAFTER_LLM_PROVIDER         | openai                           | `openai` (vLLM, llama.cpp server) or `ollama` |
@@ -64,6 +69,31 @@ class LLMSettings:
 
 
 @dataclass(frozen=True)
+class ParseLimits:
+    """What reading one document may cost; a file beyond a limit is refused with a message naming it.
+
+    The limits are checked before the expensive step: a DOCX's parts before they are
+    unpacked, a PDF's page count before its text is extracted.
+    """
+
+    max_expanded_bytes: int = 200 * 1_048_576
+    max_compression_ratio: float = 200.0
+    max_paragraphs: int = 50_000
+    max_pages: int = 5_000
+    max_chars: int = 10_000_000
+
+    @classmethod
+    def from_env(cls) -> ParseLimits:
+        return cls(
+            max_expanded_bytes=int(float(_env("DRAFTER_MAX_EXPANDED_MB", "200")) * 1_048_576),
+            max_compression_ratio=float(_env("DRAFTER_MAX_COMPRESSION_RATIO", "200")),
+            max_paragraphs=int(_env("DRAFTER_MAX_PARAGRAPHS", "50000")),
+            max_pages=int(_env("DRAFTER_MAX_PAGES", "5000")),
+            max_chars=int(_env("DRAFTER_MAX_CHARS", "10000000")),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("data")
     embedding_model: str = field(default_factory=packaged_model_path)
@@ -72,6 +102,7 @@ class Settings:
     chunk_chars: int = 900
     dense_weight: float = 0.25
     max_file_bytes: int = 50 * 1_048_576
+    parse_limits: ParseLimits = field(default_factory=ParseLimits)
     min_evidence: float = 0.23
     llm: LLMSettings = field(default_factory=LLMSettings)
 
@@ -96,6 +127,7 @@ class Settings:
             chunk_chars=int(_env("DRAFTER_CHUNK_CHARS", "900")),
             dense_weight=float(_env("DRAFTER_DENSE_WEIGHT", "0.25")),
             max_file_bytes=int(float(_env("DRAFTER_MAX_FILE_MB", "50")) * 1_048_576),
+            parse_limits=ParseLimits.from_env(),
             min_evidence=float(_env("DRAFTER_MIN_EVIDENCE", "0.23")),
             llm=llm,
         )

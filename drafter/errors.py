@@ -52,6 +52,18 @@ class DocumentTooLarge(DocumentError):
         )
 
 
+class DocumentOverLimit(DocumentError):
+    """Reading the file would exceed a limit on its content (expanded size, paragraphs, pages, characters).
+
+    `setting` names the environment variable of the limit, so an administrator who trusts
+    the file knows what to raise; `reason` says what was found and what the user can do.
+    """
+
+    def __init__(self, path: Path | str, reason: str, setting: str) -> None:
+        self.setting = setting
+        super().__init__(path, f"{reason} Die Grenze legt die IT-Betreuung fest ({setting}).")
+
+
 class KnowledgeBaseBusy(DrafterError):
     def __init__(self) -> None:
         super().__init__(

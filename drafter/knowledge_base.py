@@ -281,7 +281,7 @@ class KnowledgeBase:
                 if doc_type is not None:
                     self.update_metadata(known[0], doc_type=doc_type)
                 return FileResult(path, "unchanged", known[0], self.document(known[0]).chunk_count)
-            loaded = load_document(path, max_bytes=self.settings.max_file_bytes)
+            loaded = load_document(path, max_bytes=self.settings.max_file_bytes, limits=self.settings.parse_limits)
             doc_id = hashlib.sha256(source.encode()).hexdigest()[:16]
             chunks = chunk_document(loaded, doc_id, self.settings.chunk_chars)
             detected = detect_metadata(

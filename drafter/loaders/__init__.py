@@ -2,6 +2,7 @@
 
 `load_document` is the boundary where library errors become `DocumentError`s with a German
 message, so a caller ingesting many files can report a broken one and carry on with the rest.
+Each format checks its own content limits before its expensive step (`limits`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from drafter.config import ParseLimits
 from drafter.errors import (
     DocumentError,
     DocumentTooLarge,
@@ -24,12 +26,15 @@ from .decoding import UndecodableText
 from .docx_files import load_docx
 from .email_files import load_email
 from .html_files import load_html
+from .limits import check_count
 from .pdf_files import load_pdf
 from .text_files import load_markdown, load_plain_text
 
 __all__ = ["SUPPORTED_SUFFIXES", "discover_files", "load_document"]
 
-_LOADERS: dict[str, Callable[[Path, bytes], LoadedDocument]] = {
+# Each loader gets the limits to check what is particular to its format (a DOCX's unpacked size, a PDF's pages,
+# paragraphs) before its expensive step; the length of the text is checked for all formats here.
+_LOADERS: dict[str, Callable[[Path, bytes, ParseLimits], LoadedDocument]] = {
     ".txt": load_plain_text,
     ".md": load_markdown,
     ".html": load_html,
@@ -51,19 +56,21 @@ UNEXPECTED = (
 )
 
 
-def load_document(path: Path, max_bytes: int | None = None) -> LoadedDocument:
+def load_document(path: Path, max_bytes: int | None = None, limits: ParseLimits | None = None) -> LoadedDocument:
     """Read one file into normalised text with title, metadata and (for PDFs) page spans.
 
     Raises a `DocumentError` subclass with a German message for every way a file can fail:
-    unsupported type, missing, too large, empty, or unreadable.
+    unsupported type, missing, too large, empty, unreadable or over a content limit
+    (`DocumentOverLimit`). `limits` defaults to the DRAFTER_* settings of the environment.
     """
     path = Path(path)
     loader = _LOADERS.get(path.suffix.lower())
     if loader is None:
         raise UnsupportedFileType(path, SUPPORTED_LABEL)
+    limits = limits or ParseLimits.from_env()
     data = _read(path, max_bytes)
     try:
-        document = loader(path, data)
+        document = loader(path, data, limits)
     except DocumentError:
         raise
     except UndecodableText as exc:
@@ -72,6 +79,7 @@ def load_document(path: Path, max_bytes: int | None = None) -> LoadedDocument:
         raise UnreadableDocument(path, UNEXPECTED) from exc
     if not document.text:
         raise EmptyDocument(path)
+    check_count(path, len(document.text), limits.max_chars, "Zeichen Text", "DRAFTER_MAX_CHARS")
     document.title = document.title or first_line(document.text)
     document.metadata["title"] = document.title
     return document

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from docx.document import Document
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
+from docx.oxml.text.paragraph import CT_P
+
+from .docx_styles import ParagraphStyles
 
 _LEVELS = 9
 _ROMAN = (
@@ -48,13 +50,14 @@ class _List:
 class ListNumbering:
     """Counts numbered paragraphs in document order; call `label` once per paragraph, in order."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, styles: ParagraphStyles) -> None:
         self._lists = _read_definitions(document)
+        self._styles = styles
         self._counters: dict[str, list[int | None]] = {}
 
-    def label(self, paragraph: Paragraph) -> str:
+    def label(self, paragraph: CT_P) -> str:
         """The paragraph's list label followed by a space, or "" if it is not numbered."""
-        num_id, level = _numbering_of(paragraph)
+        num_id, level = self._numbering_of(paragraph)
         definition = self._lists.get(num_id or "")
         if definition is None or not 0 <= level < _LEVELS:
             return ""
@@ -74,6 +77,17 @@ class ListNumbering:
             value = counters[shown] if counters[shown] is not None else shown_level.start
             label = label.replace(f"%{shown + 1}", _format(value, shown_level.number_format))
         return f"{label.strip()} " if label.strip() else ""
+
+    def _numbering_of(self, paragraph: CT_P) -> tuple[str | None, int]:
+        """numId and level from the paragraph's own properties, else from its style chain."""
+        num_id, level = _num_pr(paragraph.pPr)
+        if num_id is None:
+            for properties in self._styles.properties(paragraph):
+                num_id, style_level = _num_pr(properties)
+                level = style_level if level is None else level
+                if num_id is not None:
+                    break
+        return num_id, level or 0
 
 
 def _read_definitions(document: Document) -> dict[str, _List]:
@@ -121,18 +135,6 @@ def _levels(abstract) -> dict[int, _Level]:
             text=text.get(qn("w:val"), "") if text is not None else "",
         )
     return levels
-
-
-def _numbering_of(paragraph: Paragraph) -> tuple[str | None, int]:
-    """numId and level from the paragraph's own properties, else from its style chain."""
-    properties = paragraph._p.pPr
-    num_id, level = _num_pr(properties)
-    style = paragraph.style if num_id is None else None
-    while num_id is None and style is not None:
-        num_id, style_level = _num_pr(style.element.pPr)
-        level = style_level if level is None else level
-        style = style.base_style
-    return num_id, level or 0
 
 
 def _num_pr(properties) -> tuple[str | None, int | None]:

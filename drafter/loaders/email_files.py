@@ -7,17 +7,18 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+from drafter.config import ParseLimits
 from drafter.models import LoadedDocument
 from drafter.text_cleaning import normalize_text
 
 from .decoding import decode_text
-from .html_files import html_to_text
+from .html_files import check_blocks, html_to_text
 
 _QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 _SIGNATURE_SEPARATOR = "-- "
 
 
-def load_email(path: Path, data: bytes) -> LoadedDocument:
+def load_email(path: Path, data: bytes, limits: ParseLimits) -> LoadedDocument:
     message = message_from_bytes(data, policy=policy.default)
     metadata = {}
     for key, name in (("subject", "subject"), ("sender", "from")):
@@ -29,16 +30,22 @@ def load_email(path: Path, data: bytes) -> LoadedDocument:
         metadata["attachments"] = ", ".join(names)
     if "subject" in metadata:
         metadata["title"] = metadata["subject"]
-    return LoadedDocument(path=path, text=_body(message), title=metadata.get("title", ""), metadata=metadata)
+    return LoadedDocument(
+        path=path, text=_body(message, path, limits), title=metadata.get("title", ""), metadata=metadata
+    )
 
 
-def _body(message: EmailMessage) -> str:
+def _body(message: EmailMessage, path: Path, limits: ParseLimits) -> str:
     """The plain-text body if there is one with text, else the HTML body as text."""
     plain = message.get_body(preferencelist=("plain",))
     if plain is not None and (text := _plain_text(plain)):
         return text
     html = message.get_body(preferencelist=("html",))
-    return html_to_text(_part_text(html)).text if html is not None else ""
+    if html is None:
+        return ""
+    markup = _part_text(html)
+    check_blocks(path, markup, limits)
+    return html_to_text(markup).text
 
 
 def _plain_text(part: EmailMessage) -> str:

@@ -10,10 +10,12 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
+from drafter.config import ParseLimits
 from drafter.models import LoadedDocument
 from drafter.text_cleaning import normalize_text
 
 from .decoding import decode_text
+from .limits import check_count
 
 _DROPPED = {"script", "style", "nav", "form", "noscript", "template", "svg", "canvas", "iframe", "head"}
 _CHROME = {"header", "footer"}
@@ -31,6 +33,8 @@ _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})")
 _WHITESPACE = re.compile(r"\s+")
+# Tags that start a block of their own: counted before parsing, which costs time and memory per element.
+_BLOCK_TAG = re.compile(r"<(?:p|div|li|tr|td|th|br|h[1-6]|dt|dd|blockquote|section|article|table)[\s/>]", re.IGNORECASE)
 
 
 @dataclass
@@ -39,9 +43,11 @@ class HtmlContent:
     metadata: dict[str, str] = field(default_factory=dict)
 
 
-def load_html(path: Path, data: bytes) -> LoadedDocument:
+def load_html(path: Path, data: bytes, limits: ParseLimits) -> LoadedDocument:
     declared = _DECLARED_CHARSET.search(data[:4096])
-    content = html_to_text(decode_text(data, declared.group(1).decode("ascii") if declared else None))
+    markup = decode_text(data, declared.group(1).decode("ascii") if declared else None)
+    check_blocks(path, markup, limits)
+    content = html_to_text(markup)
     return LoadedDocument(
         path=path, text=content.text, title=content.metadata.get("title", ""), metadata=content.metadata
     )
@@ -54,6 +60,11 @@ def html_to_text(markup: str) -> HtmlContent:
     writer = _TextWriter()
     writer.render(soup)
     return HtmlContent(text=normalize_text(writer.result()), metadata=metadata)
+
+
+def check_blocks(path: Path, markup: str, limits: ParseLimits) -> None:
+    """Refuse markup with more block elements (paragraphs, list items, table cells) than the paragraph limit."""
+    check_count(path, len(_BLOCK_TAG.findall(markup)), limits.max_paragraphs, "Absätze", "DRAFTER_MAX_PARAGRAPHS")
 
 
 def iso_date(value: str) -> str | None:

@@ -16,9 +16,12 @@ from pathlib import Path
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
-from drafter.errors import EmptyDocument, UnreadableDocument
+from drafter.config import ParseLimits
+from drafter.errors import DocumentOverLimit, EmptyDocument, UnreadableDocument
 from drafter.models import LoadedDocument, Page
 from drafter.text_cleaning import join_hyphenated_break, normalize_text
+
+from .limits import check_count
 
 PAGE_SEPARATOR = "\n\n"
 CORRUPT = (
@@ -50,10 +53,14 @@ _PLACEHOLDER_TITLES = re.compile(
 )
 
 
-def load_pdf(path: Path, data: bytes) -> LoadedDocument:
+def load_pdf(path: Path, data: bytes, limits: ParseLimits) -> LoadedDocument:
     reader = _open(path, data)
     try:
+        # Counting walks the page tree only; extracting text is what costs time per page.
+        check_count(path, len(reader.pages), limits.max_pages, "Seiten", "DRAFTER_MAX_PAGES")
         raw_pages = [page.extract_text(extraction_mode="plain") or "" for page in reader.pages]
+    except DocumentOverLimit:
+        raise
     except FileNotDecryptedError as exc:
         raise UnreadableDocument(path, PASSWORD_PROTECTED) from exc
     except Exception as exc:  # pypdf raises many unrelated types on broken content streams

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from drafter.config import ParseLimits
 from drafter.models import LoadedDocument
 from drafter.text_cleaning import normalize_text
 
 from .decoding import decode_text
+from .limits import check_count
 
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-{2,})[ \t]*$", re.MULTILINE)
@@ -22,16 +24,19 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
-def load_plain_text(path: Path, data: bytes) -> LoadedDocument:
+def load_plain_text(path: Path, data: bytes, limits: ParseLimits) -> LoadedDocument:
     text = normalize_text(decode_text(data))
+    _check_paragraphs(path, text, limits)
     return LoadedDocument(path=path, text=text, title="")
 
 
-def load_markdown(path: Path, data: bytes) -> LoadedDocument:
+def load_markdown(path: Path, data: bytes, limits: ParseLimits) -> LoadedDocument:
     source = decode_text(data)
     heading = _ATX_HEADING.search(source)
     title = normalize_text(markdown_to_text(heading.group(2))) if heading and len(heading.group(1)) == 1 else ""
-    return LoadedDocument(path=path, text=normalize_text(markdown_to_text(source)), title=title)
+    text = normalize_text(markdown_to_text(source))
+    _check_paragraphs(path, text, limits)
+    return LoadedDocument(path=path, text=text, title=title)
 
 
 def markdown_to_text(markdown: str) -> str:
@@ -50,3 +55,8 @@ def markdown_to_text(markdown: str) -> str:
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     return _STRONG.sub(r"\2", text)
+
+
+def _check_paragraphs(path: Path, text: str, limits: ParseLimits) -> None:
+    """Paragraphs are what the blank lines separate; splitting and chunking work paragraph by paragraph."""
+    check_count(path, text.count("\n\n") + 1, limits.max_paragraphs, "Absätze", "DRAFTER_MAX_PARAGRAPHS")

@@ -1,0 +1,134 @@
+"""Hostile and oversized files: refused quickly with a German message naming the limit.
+
+Every file is made here: a DOCX "zip bomb" (2.5 MB that unpacks to 1 GB of XML), a DOCX of
+100,000 short paragraphs, a PDF of 6,000 pages, HTML of 60,000 paragraphs.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfWriter
+
+from drafter.config import ParseLimits
+from drafter.errors import DocumentError, DocumentOverLimit
+from drafter.loaders import load_document
+
+DEFAULTS = ParseLimits()
+NO_CONTENT_LIMITS = replace(
+    DEFAULTS, max_expanded_bytes=1 << 40, max_compression_ratio=1e9, max_paragraphs=10**9, max_chars=10**12
+)
+PARAGRAPH = b"<w:p><w:r><w:t>Frage?</w:t></w:r></w:p>"
+BIG_PARAGRAPH = b"<w:p><w:r><w:t>" + b"A" * 1000 + b"</w:t></w:r></w:p>"
+
+
+def docx_with_body(path: Path, body: Iterable[bytes], compresslevel: int = 6) -> Path:
+    """A valid DOCX from python-docx's template whose body is `body`, streamed into the archive."""
+    template = io.BytesIO()
+    docx.Document().save(template)
+    source = zipfile.ZipFile(template)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename != "word/document.xml":
+                archive.writestr(entry, data)
+                continue
+            head, tail = data.split(b"<w:body>")
+            with archive.open(entry.filename, "w", force_zip64=True) as part:
+                part.write(head + b"<w:body>")
+                for chunk in body:
+                    part.write(chunk)
+                part.write(tail)
+    return path
+
+
+def assert_german_limit(error: DocumentError, *expected: str) -> None:
+    message = str(error)
+    assert message.startswith(f"{error.path.name}: ")
+    assert "Bitte" in message
+    for text in expected:
+        assert text in message
+
+
+@pytest.fixture(scope="module")
+def zip_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    block = BIG_PARAGRAPH * 1024
+    path = tmp_path_factory.mktemp("bomb") / "bombe.docx"
+    return docx_with_body(path, (block for _ in range(1024)))  # 1 GB of paragraphs
+
+
+@pytest.fixture(scope="module")
+def many_paragraphs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("paragraphs") / "absaetze.docx"
+    return docx_with_body(path, [b"<w:p><w:r><w:t>Frage %d?</w:t></w:r></w:p>" % number for number in range(100_000)])
+
+
+def test_zip_bomb_is_refused_before_it_is_unpacked(zip_bomb: Path) -> None:
+    assert zip_bomb.stat().st_size < 3 * 1_048_576
+    started = time.perf_counter()
+    with pytest.raises(DocumentOverLimit) as caught:
+        load_document(zip_bomb)
+    assert time.perf_counter() - started < 10
+    assert caught.value.setting == "DRAFTER_MAX_EXPANDED_MB"
+    assert_german_limit(caught.value, "entpackt mehr als 200 MB", "DRAFTER_MAX_EXPANDED_MB")
+
+
+def test_part_packed_like_a_bomb_is_refused_although_small_enough(tmp_path: Path) -> None:
+    path = docx_with_body(tmp_path / "gepackt.docx", [b" " * (20 * 1_048_576)], compresslevel=9)
+    with pytest.raises(DocumentOverLimit) as caught:
+        load_document(path)
+    assert_german_limit(caught.value, "ungewöhnlich stark gepackt", "erlaubt 1 : 200", "DRAFTER_MAX_COMPRESSION_RATIO")
+
+
+def test_docx_with_100000_paragraphs_is_refused_within_seconds(many_paragraphs: Path) -> None:
+    started = time.perf_counter()
+    with pytest.raises(DocumentOverLimit) as caught:
+        load_document(many_paragraphs)
+    assert time.perf_counter() - started < 10
+    assert_german_limit(caught.value, "mehr als 50.000 Absätze (100.000)", "DRAFTER_MAX_PARAGRAPHS")
+
+
+def test_docx_with_100000_paragraphs_reads_in_linear_time_when_allowed(many_paragraphs: Path) -> None:
+    """python-docx's style look-up per paragraph made this take minutes; read from the XML it takes seconds."""
+    started = time.perf_counter()
+    document = load_document(many_paragraphs, limits=replace(DEFAULTS, max_paragraphs=100_000))
+    assert time.perf_counter() - started < 10
+    assert document.text.count("Frage") == 100_000
+    assert document.text.endswith("Frage 99999?")
+
+
+def test_pdf_with_more_pages_than_allowed_is_refused_before_reading_them(tmp_path: Path) -> None:
+    writer = PdfWriter()
+    for _ in range(6_000):
+        writer.add_blank_page(width=595, height=842)
+    path = tmp_path / "seiten.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    started = time.perf_counter()
+    with pytest.raises(DocumentOverLimit) as caught:
+        load_document(path)
+    assert time.perf_counter() - started < 10
+    assert_german_limit(caught.value, "mehr als 5.000 Seiten (6.000)", "DRAFTER_MAX_PAGES")
+
+
+def test_html_with_more_paragraphs_than_allowed_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "seite.html"
+    path.write_text("<html><body>" + "<p>Absatz</p>\n" * 60_000 + "</body></html>", encoding="utf-8")
+    with pytest.raises(DocumentOverLimit) as caught:
+        load_document(path)
+    assert_german_limit(caught.value, "mehr als 50.000 Absätze", "DRAFTER_MAX_PARAGRAPHS")
+
+
+def test_text_longer_than_allowed_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lang.txt"
+    path.write_text("Wort " * 3_000, encoding="utf-8")
+    with pytest.raises(DocumentOverLimit) as caught:
+        load_document(path, limits=replace(DEFAULTS, max_chars=10_000))
+    assert_german_limit(caught.value, "mehr als 10.000 Zeichen Text (14.999)", "DRAFTER_MAX_CHARS")
