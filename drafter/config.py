@@ -18,6 +18,8 @@ SQLite under the data directory, the embedding model shipped in the PyPI package
 | DRAFTER_MAX_PARAGRAPHS       | 50000                            | most paragraphs per document (DOCX: every w:p) |
 | DRAFTER_MAX_PAGES            | 5000                             | most pages per PDF |
 | DRAFTER_MAX_CHARS            | 10000000                         | most characters of text per document |
+| DRAFTER_PARSE_MEMORY_MB      | 2048                             | memory the process that reads one file may take |
+| DRAFTER_PARSE_CPU_SECONDS    | 180                              | CPU time of the process that reads one file |
 | DRAFTER_MIN_EVIDENCE         | 0.23                             | evidence score below which a draft abstains |
 | DRAFTER_LLM_URL              | (unset: extractive drafts)       | base URL of an OpenAI-compatible or Ollama server |
 | DRAFTER_LLM_PROVIDER         | openai                           | `openai` (vLLM, llama.cpp server) or `ollama` |
@@ -72,8 +74,9 @@ class LLMSettings:
 class ParseLimits:
     """What reading one document may cost; a file beyond a limit is refused with a message naming it.
 
-    The limits are checked before the expensive step: a DOCX's parts before they are
-    unpacked, a PDF's page count before its text is extracted.
+    The content limits are checked before the expensive step (a DOCX's parts before they are
+    unpacked, a PDF's page count before its text is extracted); memory and CPU time bound the
+    child process every file is read in (drafter.loaders.sandbox), for whatever the checks miss.
     """
 
     max_expanded_bytes: int = 200 * 1_048_576
@@ -81,6 +84,8 @@ class ParseLimits:
     max_paragraphs: int = 50_000
     max_pages: int = 5_000
     max_chars: int = 10_000_000
+    memory_bytes: int = 2048 * 1_048_576
+    cpu_seconds: int = 180
 
     @classmethod
     def from_env(cls) -> ParseLimits:
@@ -90,6 +95,8 @@ class ParseLimits:
             max_paragraphs=int(_env("DRAFTER_MAX_PARAGRAPHS", "50000")),
             max_pages=int(_env("DRAFTER_MAX_PAGES", "5000")),
             max_chars=int(_env("DRAFTER_MAX_CHARS", "10000000")),
+            memory_bytes=int(float(_env("DRAFTER_PARSE_MEMORY_MB", "2048")) * 1_048_576),
+            cpu_seconds=int(_env("DRAFTER_PARSE_CPU_SECONDS", "180")),
         )
 
 

@@ -20,6 +20,17 @@ class DocumentError(DrafterError):
         self.reason = reason
         super().__init__(f"{self.path.name}: {reason}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Documents are parsed in a child process (drafter.loaders.sandbox); the subclasses' own
+        # constructors take other arguments, so the error travels back as type, message and attributes.
+        return _rebuild_document_error, (type(self), self.path, self.reason), self.__dict__
+
+
+def _rebuild_document_error(kind: type[DocumentError], path: Path, reason: str) -> DocumentError:
+    error = kind.__new__(kind)
+    DocumentError.__init__(error, path, reason)
+    return error
+
 
 class UnsupportedFileType(DocumentError):
     def __init__(self, path: Path | str, supported: str) -> None:
@@ -62,6 +73,10 @@ class DocumentOverLimit(DocumentError):
     def __init__(self, path: Path | str, reason: str, setting: str) -> None:
         self.setting = setting
         super().__init__(path, f"{reason} Die Grenze legt die IT-Betreuung fest ({setting}).")
+
+
+class ParsingAborted(DocumentError):
+    """The process reading the file was stopped: it used more memory or computing time than allowed, or died."""
 
 
 class KnowledgeBaseBusy(DrafterError):

@@ -1,4 +1,4 @@
-"""Hostile and oversized files: refused quickly with a German message naming the limit.
+"""Hostile and oversized files: refused quickly with a German message naming the limit, at most one process lost.
 
 Every file is made here: a DOCX "zip bomb" (2.5 MB that unpacks to 1 GB of XML), a DOCX of
 100,000 short paragraphs, a PDF of 6,000 pages, HTML of 60,000 paragraphs.
@@ -10,6 +10,7 @@ import io
 import time
 import zipfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,8 +19,8 @@ import pytest
 from pypdf import PdfWriter
 
 from drafter.config import ParseLimits
-from drafter.errors import DocumentError, DocumentOverLimit
-from drafter.loaders import load_document
+from drafter.errors import DocumentError, DocumentOverLimit, EmptyDocument, ParsingAborted
+from drafter.loaders import load_document, read_document
 
 DEFAULTS = ParseLimits()
 NO_CONTENT_LIMITS = replace(
@@ -132,3 +133,61 @@ def test_text_longer_than_allowed_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DocumentOverLimit) as caught:
         load_document(path, limits=replace(DEFAULTS, max_chars=10_000))
     assert_german_limit(caught.value, "mehr als 10.000 Zeichen Text (14.999)", "DRAFTER_MAX_CHARS")
+
+
+def test_parser_over_the_memory_limit_ends_in_a_german_error_and_the_next_file_loads(
+    zip_bomb: Path, tmp_path: Path
+) -> None:
+    """With the content checks lifted, the bomb really unpacks: only the child process runs out of memory."""
+    limits = replace(NO_CONTENT_LIMITS, memory_bytes=600 * 1_048_576)
+    with pytest.raises(ParsingAborted) as caught:
+        load_document(zip_bomb, limits=limits)
+    assert_german_limit(caught.value, "mehr als 600 MB Arbeitsspeicher", "DRAFTER_PARSE_MEMORY_MB")
+    assert load_document(docx_with_body(tmp_path / "danach.docx", [PARAGRAPH]), limits=limits).text == "Frage?"
+
+
+def test_parser_over_the_cpu_time_limit_is_stopped_with_a_german_error(many_paragraphs: Path) -> None:
+    limits = replace(NO_CONTENT_LIMITS, cpu_seconds=1)
+    with pytest.raises(ParsingAborted) as caught:
+        load_document(many_paragraphs, limits=limits)
+    assert_german_limit(caught.value, "mehr als 1 s Rechenzeit", "DRAFTER_PARSE_CPU_SECONDS")
+
+
+def test_normal_document_loads_in_the_child_exactly_as_in_process(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    answers = ["Die Kosten trägt der Kreis.", "Die Umstellung endet 2025.", "Weitere Maßnahmen folgen."]
+    for number, answer in enumerate(answers, start=1):
+        pdf.add_page()
+        pdf.multi_cell(0, 6, f"Antwort der Kreisverwaltung\n{answer}\n\nSeite {number} von 3")
+    path = tmp_path / "antwort.pdf"
+    pdf.output(str(path))
+    sandboxed = load_document(path)
+    assert sandboxed == read_document(path, None, DEFAULTS)
+    assert [page.number for page in sandboxed.pages] == [1, 2, 3]
+    assert sandboxed.text == "Die Kosten trägt der Kreis.\n\nDie Umstellung endet 2025.\n\nWeitere Maßnahmen folgen."
+
+
+def test_errors_keep_their_type_and_message_across_the_process_boundary(tmp_path: Path) -> None:
+    path = tmp_path / "leer.md"
+    path.write_text("   \n", encoding="utf-8")
+    with pytest.raises(EmptyDocument) as caught:
+        load_document(path)
+    with pytest.raises(EmptyDocument) as in_process:
+        read_document(path, None, DEFAULTS)
+    assert str(caught.value) == str(in_process.value)
+    assert caught.value.path == path
+
+
+def test_files_read_from_several_threads_at_once(tmp_path: Path) -> None:
+    """gunicorn's threads each read uploads; each read gets its own child process."""
+    paths = []
+    for number in range(6):
+        path = tmp_path / f"anfrage{number}.txt"
+        path.write_text(f"Anfrage {number}: Wie hoch sind die Kosten?", encoding="utf-8")
+        paths.append(path)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        texts = list(pool.map(lambda path: load_document(path).text, paths))
+    assert texts == [f"Anfrage {number}: Wie hoch sind die Kosten?" for number in range(6)]

@@ -2,7 +2,8 @@
 
 `load_document` is the boundary where library errors become `DocumentError`s with a German
 message, so a caller ingesting many files can report a broken one and carry on with the rest.
-Each format checks its own content limits before its expensive step (`limits`).
+It reads every file in a child process under memory and CPU-time limits (`sandbox`), and each
+format checks its own content limits before its expensive step (`limits`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .email_files import load_email
 from .html_files import load_html
 from .limits import check_count
 from .pdf_files import load_pdf
+from .sandbox import run_limited
 from .text_files import load_markdown, load_plain_text
 
 __all__ = ["SUPPORTED_SUFFIXES", "discover_files", "load_document"]
@@ -60,14 +62,25 @@ def load_document(path: Path, max_bytes: int | None = None, limits: ParseLimits 
     """Read one file into normalised text with title, metadata and (for PDFs) page spans.
 
     Raises a `DocumentError` subclass with a German message for every way a file can fail:
-    unsupported type, missing, too large, empty, unreadable or over a content limit
-    (`DocumentOverLimit`). `limits` defaults to the DRAFTER_* settings of the environment.
+    unsupported type, missing, too large, empty, unreadable, over a content limit
+    (`DocumentOverLimit`) or stopped for using too much memory or time (`ParsingAborted`).
+    `limits` defaults to the DRAFTER_* settings of the environment.
     """
     path = Path(path)
+    if path.suffix.lower() not in _LOADERS:
+        raise UnsupportedFileType(path, SUPPORTED_LABEL)
+    limits = limits or ParseLimits.from_env()
+    return run_limited(read_document, path, max_bytes, limits, path=path, limits=limits)
+
+
+def read_document(path: Path, max_bytes: int | None, limits: ParseLimits) -> LoadedDocument:
+    """`load_document` in the calling process, with the content limits but no memory or time limit.
+
+    This is what the child process runs; call it directly only for files from a trusted source.
+    """
     loader = _LOADERS.get(path.suffix.lower())
     if loader is None:
         raise UnsupportedFileType(path, SUPPORTED_LABEL)
-    limits = limits or ParseLimits.from_env()
     data = _read(path, max_bytes)
     try:
         document = loader(path, data, limits)
