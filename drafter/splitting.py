@@ -214,7 +214,7 @@ def _item_extent(text: str, start: int, end: int, through: int) -> tuple[int, in
         follows = (
             question_sentences.FOLLOW_UP.match(first)
             or (question_sentences.starts_question(first) and question_sentences.asks(first))
-            or (_BULLET_LINE.match(text, *paragraph) and _BULLET_LINE.search(text, item_start, paragraph[0]))
+            or (_BULLET_LINE.match(text[slice(*paragraph)]) and _BULLET_LINE.search(text[item_start : paragraph[0]]))
         )
         if not follows or question_sentences.BOILERPLATE.search(first):
             break
@@ -296,11 +296,11 @@ def _prose_sentences(text: str, end: int) -> Iterator[tuple[int, int]]:
     before the salutation, with introductions split off at their colon."""
     paragraphs = _paragraphs(text, 0, end)
     salutation = next(
-        (n for n, (a, b) in enumerate(paragraphs) if question_sentences.SALUTATION.match(text, a, b)), None
+        (n for n, (a, b) in enumerate(paragraphs) if question_sentences.SALUTATION.match(text[a:b])), None
     )
     for n, paragraph in enumerate(paragraphs):
         is_title = salutation is not None and n < salutation and "\n" not in text[slice(*paragraph)]
-        if is_title or _SUBJECT_LINE.match(text, *paragraph):
+        if is_title or _SUBJECT_LINE.match(text[slice(*paragraph)]):
             continue
         for a, b in _sentences(text, *paragraph):
             a = _after_salutation(text, a, b)
@@ -313,7 +313,7 @@ def _prose_sentences(text: str, end: int) -> Iterator[tuple[int, int]]:
 
 def _after_salutation(text: str, start: int, end: int) -> int:
     """Skip "Sehr geehrte Damen und Herren," when an e-mail runs on in the same sentence."""
-    if not question_sentences.SALUTATION.match(text, start, end):
+    if not question_sentences.SALUTATION.match(text[start:end]):
         return start
     comma = text.find(",", start, min(end, start + 80))
     return strip_span(text, comma + 1, end)[0] if comma != -1 else end
