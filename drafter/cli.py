@@ -136,10 +136,19 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _split(args: argparse.Namespace) -> int:
-    questions = _split_file(args.file)
+    from drafter.inquiry_metadata import read_inquiry_metadata
+    from drafter.loaders import load_document
+    from drafter.splitting import split_inquiry
+
+    document = load_document(args.file)
+    questions = split_inquiry(document.text)
+    metadata = read_inquiry_metadata(document.text, document.metadata)
     if args.json:
-        _print_json({"questions": [q.to_json() for q in questions]})
+        _print_json({"questions": [q.to_json() for q in questions], **metadata.to_json()})
     else:
+        for name, value in (("Betreff", metadata.subject), ("Eingang", metadata.received), ("Von", metadata.requester)):
+            if value:
+                print(f"{name}: {value}")
         for question in questions:
             group = f"[{question.group}] " if question.group else ""
             print(f"{question.label:>6}  {group}{question.text}")
