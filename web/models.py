@@ -16,6 +16,8 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from drafter.models import DraftSentence, DraftStatus
+from web.answers import answer_text
 from web.database import db, utcnow
 
 
@@ -88,6 +90,38 @@ class AnswerStatus(StrEnum):
             AnswerStatus.IN_REVIEW: "In Prüfung",
             AnswerStatus.CHANGES_REQUESTED: "Änderung erbeten",
             AnswerStatus.APPROVED: "Freigegeben",
+        }[self]
+
+
+class RevisionOrigin(StrEnum):
+    """How a revision of an answer came about."""
+
+    GENERATED = "generated"
+    EDITED = "edited"
+    SOURCE_ADDED = "source_added"
+
+    @property
+    def label_de(self) -> str:
+        return {
+            RevisionOrigin.GENERATED: "automatischer Entwurf",
+            RevisionOrigin.EDITED: "bearbeitet",
+            RevisionOrigin.SOURCE_ADDED: "Fundstelle übernommen",
+        }[self]
+
+
+class Decision(StrEnum):
+    """A reviewer's decision on an answer or on the whole reply."""
+
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+    REOPENED = "reopened"
+
+    @property
+    def label_de(self) -> str:
+        return {
+            Decision.APPROVED: "freigegeben",
+            Decision.CHANGES_REQUESTED: "Änderung erbeten",
+            Decision.REOPENED: "wieder geöffnet",
         }[self]
 
 
@@ -187,18 +221,6 @@ class Inquiry(db.Model):
     def status_enum(self) -> InquiryStatus:
         return InquiryStatus(self.status)
 
-    @property
-    def drafting_busy(self) -> bool:
-        return any(
-            q.latest_job is not None and q.latest_job.state in {JobState.QUEUED, JobState.RUNNING}
-            for q in self.questions
-        )
-
-    @property
-    def split_locked(self) -> bool:
-        """The split is fixed once drafting started: drafts belong to their questions."""
-        return self.drafting_started_at is not None
-
 
 class Question(db.Model):
     """A sub-question of an inquiry, as detected by the splitter and corrected by staff."""
@@ -245,6 +267,7 @@ class Draft(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("sub_questions.id", ondelete="CASCADE"), unique=True)
     status: Mapped[str] = mapped_column(String(20), default=AnswerStatus.DRAFT, index=True)
     evidence: Mapped[str] = mapped_column(String(30))
+    """The drafter's outcome (`drafter.models.DraftStatus`): drafted, insufficient evidence or needs review."""
     method: Mapped[str] = mapped_column(String(30))
     notice: Mapped[str | None] = mapped_column(Text)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -266,12 +289,12 @@ class Draft(db.Model):
         return AnswerStatus(self.status)
 
     @property
-    def current(self) -> DraftRevision:
-        return self.revisions[-1]
+    def outcome(self) -> DraftStatus:
+        return DraftStatus(self.evidence)
 
     @property
-    def locked(self) -> bool:
-        return self.status in {AnswerStatus.APPROVED, AnswerStatus.IN_REVIEW}
+    def current(self) -> DraftRevision:
+        return self.revisions[-1]
 
 
 class DraftRevision(db.Model):
@@ -280,21 +303,38 @@ class DraftRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)
+    stored_paragraphs: Mapped[list] = mapped_column("paragraphs", JSON, default=list)
+    """Paragraphs of sentences {text, markers, verified}, the core's `DraftSentence`s (web/answers/answer_text.py)."""
     origin: Mapped[str] = mapped_column(String(20))
-    unverified: Mapped[list] = mapped_column(JSON, default=list)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User] = relationship(lazy="joined")
 
     @property
+    def paragraphs(self) -> list[list[DraftSentence]]:
+        return answer_text.from_stored(self.stored_paragraphs or [])
+
+    @paragraphs.setter
+    def paragraphs(self, paragraphs: list[list[DraftSentence]]) -> None:
+        self.stored_paragraphs = answer_text.to_stored(paragraphs)
+
+    @property
+    def sentences(self) -> list[DraftSentence]:
+        return [sentence for paragraph in self.paragraphs for sentence in paragraph]
+
+    @property
+    def text(self) -> str:
+        """The answer as plain text with its markers, as the editor shows it."""
+        return answer_text.render(self.paragraphs)
+
+    @property
+    def origin_enum(self) -> RevisionOrigin:
+        return RevisionOrigin(self.origin)
+
+    @property
     def origin_de(self) -> str:
-        return {
-            "generated": "automatischer Entwurf",
-            "edited": "bearbeitet",
-            "source_added": "Fundstelle übernommen",
-        }.get(self.origin, self.origin)
+        return self.origin_enum.label_de
 
 
 class CitationRecord(db.Model):
@@ -334,11 +374,7 @@ class ReviewDecision(db.Model):
 
     @property
     def decision_de(self) -> str:
-        return {
-            "approved": "freigegeben",
-            "changes_requested": "Änderung erbeten",
-            "reopened": "wieder geöffnet",
-        }.get(self.decision, self.decision)
+        return Decision(self.decision).label_de
 
 
 class Comment(db.Model):

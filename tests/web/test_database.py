@@ -69,3 +69,42 @@ def test_audit_log_cannot_be_changed_or_deleted(app):
                 db.session.execute(text(statement))
             db.session.rollback()
         assert db.session.scalar(select(AuditEntry.action)) == "login"
+
+
+def test_migration_0003_turns_old_revision_text_into_sentences(tmp_path, embedder):
+    """Revisions stored as rendered text before issue 10 read back as the same sentences, markers and flags."""
+    from flask_migrate import upgrade
+
+    from drafter.models import DraftSentence
+    from tests.web.conftest import make_app, stop_app
+    from web.database import MIGRATIONS_DIR
+    from web.models import DraftRevision
+
+    app = make_app(tmp_path / "instance", tmp_path / "knowledge", embedder, AUTO_MIGRATE=False)
+    try:
+        with app.app_context():
+            upgrade(directory=str(MIGRATIONS_DIR), revision="0002")
+            for statement in (
+                "INSERT INTO users (id, username, display_name, password_hash, active, must_change_password, "
+                "created_at) VALUES (1, 'u', 'U', 'x', 1, 0, '2026-01-01')",
+                "INSERT INTO inquiries (id, reference, kind, subject, text, received_on, deadline, status, "
+                "reply_approved, created_by_id, created_at, updated_at) VALUES (1, 'A', 'ifg', 'S', 'T', "
+                "'2026-01-01', '2026-02-01', 'drafting', 0, 1, '2026-01-01', '2026-01-01')",
+                "INSERT INTO sub_questions (id, inquiry_id, position, label, text) VALUES (1, 1, 0, '1', 'F?')",
+                "INSERT INTO drafts (id, question_id, status, evidence, method, created_at, updated_at) "
+                "VALUES (1, 1, 'draft', 'drafted', 'llm', '2026-01-01', '2026-01-01')",
+                "INSERT INTO draft_revisions (draft_id, number, text, origin, unverified, author_id, created_at) "
+                "VALUES (1, 1, 'Es sind 142. [1] Bald 200. [unbelegt]\n\nZitat. [2]', 'generated', '[]', 1, "
+                "'2026-01-01')",
+            ):
+                db.session.execute(text(statement))
+            db.session.commit()
+            upgrade(directory=str(MIGRATIONS_DIR))
+            revision = db.session.scalar(select(DraftRevision))
+            assert revision.paragraphs == [
+                [DraftSentence("Es sind 142.", [1]), DraftSentence("Bald 200.", [], verified=False)],
+                [DraftSentence("Zitat.", [2])],
+            ]
+            assert revision.text == "Es sind 142. [1] Bald 200. [unbelegt]\n\nZitat. [2]"
+    finally:
+        stop_app(app)

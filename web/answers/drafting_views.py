@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
 from web.answers.drafting import QUEUE, redraft, start_drafting
-from web.answers.workflow import WorkflowError
+from web.answers.rules import WorkflowError, drafting_busy
 from web.database import db
 from web.inquiries.queries import get_inquiry, get_question
 
@@ -56,4 +56,4 @@ def redraft_question(inquiry_id: int, question_id: int):
 def progress(inquiry_id: int):
     """Polled by htmx every two seconds; status 286 tells htmx to stop once nothing is pending."""
     inquiry = get_inquiry(inquiry_id)
-    return render_template("drafting/_progress.html", inquiry=inquiry), (200 if inquiry.drafting_busy else 286)
+    return render_template("drafting/_progress.html", inquiry=inquiry), (200 if drafting_busy(inquiry) else 286)

@@ -14,24 +14,19 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 
 from drafter.errors import DocumentNotFound
-from drafter.models import ChunkKind, DocType
+from drafter.models import DocType, DraftSentence, DraftStatus
 from web import audit
 from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
+from web.answers import answer_text, rules
+from web.answers.citations import citation_record, passage_citation
 from web.answers.queries import get_draft
-from web.answers.rendering import answer_paragraphs, highlighted, markers_in, word_diff
-from web.answers.workflow import WorkflowError, add_revision, authors, check_editable, submit, withdraw
+from web.answers.rendering import answer_paragraphs, highlighted, word_diff
+from web.answers.rules import WorkflowError, check_editable
+from web.answers.workflow import add_revision, submit, withdraw
 from web.database import db
 from web.inquiries.queries import get_inquiry
 from web.knowledge_store import knowledge_base
-from web.models import (
-    AnswerStatus,
-    CitationRecord,
-    Comment,
-    Draft,
-    Question,
-    ReviewDecision,
-    Role,
-)
+from web.models import CitationRecord, Comment, Draft, Question, ReviewDecision, RevisionOrigin, Role
 
 bp = Blueprint("drafts", __name__, url_prefix="/answers", template_folder="templates")
 
@@ -64,8 +59,8 @@ class Source:
     in_text: bool
 
 
-def sources_of(draft: Draft, text: str) -> list[Source]:
-    used = markers_in(text)
+def sources_of(draft: Draft, paragraphs: list[list[DraftSentence]]) -> list[Source]:
+    used = answer_text.markers_in(paragraphs)
     grouped: dict[int, list[CitationRecord]] = {}
     for citation in draft.citations:
         grouped.setdefault(citation.marker, []).append(citation)
@@ -95,21 +90,25 @@ def _workspace(draft: Draft, *, edit_text: str | None = None, conflict=None, sta
     index = next(i for i, row in enumerate(siblings) if row.id == draft.id)
     comments = db.session.scalars(_COMMENTS, {"draft_id": draft.id}).all()
     decisions = db.session.scalars(_DECISIONS, {"draft_id": draft.id}).all()
-    sources = sources_of(draft, current.text)
+    paragraphs = current.paragraphs
+    sources = sources_of(draft, paragraphs)
     return render_template(
         "drafts/workspace.html",
         draft=draft,
         inquiry=inquiry,
         current=current,
-        paragraphs=answer_paragraphs(current.text, {s.marker for s in sources}, current.unverified),
+        paragraphs=answer_paragraphs(paragraphs, {s.marker for s in sources}),
+        unverified=rules.has_unverified(draft),
+        no_basis=draft.outcome == DraftStatus.INSUFFICIENT_EVIDENCE and current.origin == RevisionOrigin.GENERATED,
         sources=sources,
         previous=siblings[index - 1] if index > 0 else None,
         following=siblings[index + 1] if index + 1 < len(siblings) else None,
         comments=comments,
         decisions=decisions,
-        can_edit=current_user.has_role(*EDIT_INQUIRIES) and not draft.locked,
+        can_edit=current_user.has_role(*EDIT_INQUIRIES) and not rules.is_locked(draft),
+        can_submit=rules.is_submittable(draft),
         can_review=current_user.has_role(Role.REVIEWER),
-        is_author=current_user.id in authors(draft),
+        is_author=not rules.may_approve(draft, current_user),
         edit_text=current.text if edit_text is None else edit_text,
         conflict=conflict,
     ), status
@@ -143,20 +142,16 @@ def save(draft_id: int):
     if not text:
         flash("Eine leere Antwort kann nicht gespeichert werden.", "error")
         return _workspace(draft, edit_text=text, status=400)
-    if text == draft.current.text:
+    paragraphs = answer_text.parse(text)
+    if paragraphs == draft.current.paragraphs:
         flash("Der Text ist unverändert; es wurde keine neue Version angelegt.", "info")
         return redirect(url_for("drafts.workspace", draft_id=draft.id))
-    revision = add_revision(draft, text, "edited", current_user, _still_unverified(draft, text))
+    revision = add_revision(draft, paragraphs, RevisionOrigin.EDITED, current_user)
     db.session.flush()
     audit.record("draft_edited", "draft", draft.id, inquiry_id=draft.question.inquiry_id, revision=revision.number)
     db.session.commit()
     flash(f"Gespeichert als Version {revision.number}.", "success")
     return redirect(url_for("drafts.workspace", draft_id=draft.id))
-
-
-def _still_unverified(draft: Draft, text: str) -> list[str]:
-    """Unverified sentences stay marked as long as they remain in the text unchanged."""
-    return [sentence for sentence in draft.current.unverified if sentence in text]
 
 
 @bp.route("/<int:draft_id>/revisions")
@@ -182,7 +177,7 @@ def passages(draft_id: int):
     template = "drafts/_passages.html" if request.headers.get("HX-Request") else "drafts/passages.html"
     return render_template(template, draft=draft, inquiry=draft.question.inquiry, hits=hits[:FURTHER_PASSAGES],
                            query=request.args.get("q", "").strip(), can_edit=current_user.has_role(*EDIT_INQUIRIES)
-                           and not draft.locked)  # fmt: skip
+                           and not rules.is_locked(draft))  # fmt: skip
 
 
 @bp.route("/<int:draft_id>/passages/add", methods=["POST"])
@@ -197,18 +192,12 @@ def add_passage(draft_id: int):
     except (WorkflowError, DocumentNotFound) as error:
         flash(str(error), "error")
         return redirect(url_for("drafts.workspace", draft_id=draft.id))
-    body = chunk.answer if chunk.kind == ChunkKind.QA else chunk.text
-    quote = body.strip()
-    start = chunk.text.find(quote)
     existing = next((c.marker for c in draft.citations if c.chunk_id == chunk.chunk_id), None)
     marker = existing or max((c.marker for c in draft.citations), default=0) + 1
-    draft.citations.append(CitationRecord(
-        marker=marker, chunk_id=chunk.chunk_id, doc=document.name, title=document.title,
-        passage_text=chunk.text, quote=quote, quote_start=start, quote_end=start + len(quote),
-        page=chunk.page, doc_type=str(document.doc_type), doc_date=document.date, added_by_id=current_user.id,
-    ))  # fmt: skip
-    text = f"{draft.current.text.rstrip()}\n\n{quote} [{marker}]"
-    revision = add_revision(draft, text, "source_added", current_user, list(draft.current.unverified))
+    citation = passage_citation(chunk, document, marker)
+    draft.citations.append(citation_record(citation, added_by_id=current_user.id))
+    paragraphs = [*draft.current.paragraphs, [DraftSentence(citation.quote, [marker])]]
+    revision = add_revision(draft, paragraphs, RevisionOrigin.SOURCE_ADDED, current_user)
     db.session.flush()
     audit.record("source_added", "draft", draft.id, inquiry_id=draft.question.inquiry_id,
                  chunk_id=chunk.chunk_id, revision=revision.number)  # fmt: skip
@@ -249,10 +238,7 @@ def withdraw_one(draft_id: int):
 @roles_required(*EDIT_INQUIRIES)
 def submit_all(inquiry_id: int):
     inquiry = get_inquiry(inquiry_id)
-    ready = [
-        q.draft for q in inquiry.questions
-        if q.draft is not None and q.draft.status in {AnswerStatus.DRAFT, AnswerStatus.CHANGES_REQUESTED}
-    ]  # fmt: skip
+    ready = [q.draft for q in inquiry.questions if q.draft is not None and rules.is_submittable(q.draft)]
     for draft in ready:
         submit(draft, current_user)
     db.session.commit()

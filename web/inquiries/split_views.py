@@ -12,6 +12,7 @@ from drafter.errors import EmptyInquiry
 from drafter.splitting import split_inquiry
 from web import audit
 from web.accounts.permissions import EDIT_INQUIRIES, roles_required
+from web.answers.rules import split_locked
 from web.database import db
 from web.inquiries import split_editing
 from web.inquiries.queries import get_inquiry, get_question
@@ -23,7 +24,7 @@ bp = Blueprint("splits", __name__, url_prefix="/inquiries/<int:inquiry_id>/quest
 
 def _editable(inquiry_id: int) -> Inquiry:
     inquiry = get_inquiry(inquiry_id)
-    if inquiry.split_locked:
+    if split_locked(inquiry):
         raise SplitEditError(
             "Die Aufteilung ist festgelegt, weil die Entwürfe bereits erstellt werden. "
             "Einzelne Antworten lassen sich im Arbeitsbereich bearbeiten."

@@ -13,8 +13,9 @@ from drafter.errors import EmptyInquiry
 from drafter.splitting import split_inquiry
 from web import audit
 from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
-from web.answers.workflow import export_problem, refresh_status
-from web.database import db, utcnow
+from web.answers.rules import drafting_busy, export_problem, split_locked
+from web.answers.workflow import mark_sent as record_sent
+from web.database import db
 from web.inquiries import split_editing
 from web.inquiries.deadlines import deadline_state
 from web.inquiries.form import PERSONAL_FIELDS, read_metadata_form, read_new_inquiry
@@ -219,6 +220,8 @@ def detail(inquiry_id: int):
         decisions=[d for d in decisions if d.draft_id is None],
         comments=comments,
         export_problem=export_problem(inquiry),
+        split_locked=split_locked(inquiry),
+        busy=drafting_busy(inquiry),
         split_points=split_editing.split_points,
         suggest_label=split_editing.suggest_label,
     )
@@ -295,9 +298,7 @@ def mark_sent(inquiry_id: int):
     if problem:
         flash(problem, "error")
     else:
-        inquiry.sent_at = utcnow()
-        refresh_status(inquiry)
-        audit.record("marked_sent", "inquiry", inquiry.id, inquiry_id=inquiry.id)
+        record_sent(inquiry)
         db.session.commit()
         flash("Die Anfrage ist als versandt vermerkt.", "success")
     return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from docx import Document
@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from drafter.models import DocType
-from web.answers.rendering import markers_in, strip_markers
+from web.answers import answer_text
 from web.models import Inquiry, InquiryKind
 from web.templating import date_de
 
@@ -74,12 +74,12 @@ def build_letter(inquiry: Inquiry, config: dict, today: date, *, with_sources: b
         introduction = f"vielen Dank für Ihre Anfrage vom {received}. Wir beantworten sie wie folgt:"
     sections: list[LetterSection] = []
     for question in inquiry.questions:
-        text = question.draft.current.text if question.draft else ""
+        paragraphs = question.draft.current.paragraphs if question.draft else []
         answer = LetterAnswer(
             heading=answer_heading(question.label),
             question=question.text if repeat_questions else "",
-            text=text if with_sources else strip_markers(text),
-            sources=_sources(question.draft, text) if with_sources and question.draft else [],
+            text=answer_text.render(paragraphs, markers=with_sources),
+            sources=_sources(question.draft, paragraphs) if with_sources and question.draft else [],
         )
         if not sections or sections[-1].title != question.group_title:
             sections.append(LetterSection(question.group_title, []))
@@ -112,8 +112,8 @@ def build_letter(inquiry: Inquiry, config: dict, today: date, *, with_sources: b
     )
 
 
-def _sources(draft, text: str) -> list[str]:
-    used = markers_in(text)
+def _sources(draft, paragraphs: list) -> list[str]:
+    used = answer_text.markers_in(paragraphs)
     seen: dict[int, str] = {}
     for citation in draft.citations:
         if citation.marker in used and citation.marker not in seen:
@@ -151,7 +151,21 @@ def letter_text(letter: Letter) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+# XML 1.0, and so a .docx, cannot hold control characters other than tab, line feed and carriage return. Word
+# itself writes a manual line break as a vertical tab (\x0b) and a page break as a form feed (\x0c) into text that
+# is copied out of it; python-docx refuses both. They become line breaks; the rest is dropped.
+_LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n"})
+_NOT_IN_XML = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters a .docx cannot hold; Word's line and page breaks become line breaks."""
+    return _NOT_IN_XML.sub("", text.translate(_LINE_BREAKS))
+
+
 def letter_docx(letter: Letter) -> bytes:
+    """The letter as a Word document; every text is made safe for its XML first (issue 17)."""
+    letter = _safe_letter(letter)
     document = Document()
     _german_styles(document)
     document.core_properties.title = letter.subject.splitlines()[0]
@@ -192,6 +206,36 @@ def letter_docx(letter: Letter) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _safe_letter(letter: Letter) -> Letter:
+    """A copy of the letter with every text made safe for the document's XML."""
+    sections = [
+        LetterSection(
+            xml_safe(section.title) if section.title else None,
+            [
+                LetterAnswer(
+                    xml_safe(a.heading), xml_safe(a.question), xml_safe(a.text), [xml_safe(s) for s in a.sources]
+                )
+                for a in section.answers
+            ],
+        )
+        for section in letter.sections
+    ]
+    return replace(
+        letter,
+        authority=xml_safe(letter.authority),
+        authority_address=xml_safe(letter.authority_address),
+        place_and_date=xml_safe(letter.place_and_date),
+        reference=xml_safe(letter.reference),
+        recipient=[xml_safe(line) for line in letter.recipient],
+        subject=xml_safe(letter.subject),
+        salutation=xml_safe(letter.salutation),
+        introduction=xml_safe(letter.introduction),
+        sections=sections,
+        closing=[xml_safe(line) for line in letter.closing],
+        remedy_note=xml_safe(letter.remedy_note) if letter.remedy_note else None,
+    )
 
 
 def _german_styles(document) -> None:

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 
 from web import audit
 from web.accounts.permissions import READ_INQUIRIES, roles_required
-from web.answers.workflow import export_problem
+from web.answers.rules import export_problem
 from web.database import db
 from web.inquiries.queries import get_inquiry
 from web.letters.letter import build_letter, letter_docx, letter_text

@@ -1,7 +1,8 @@
 """Review under the four-eyes principle: approve or send back each answer and the whole reply.
 
-The rules themselves live in web.workflow; these views only collect the reviewer's decision
-and comment and show the German reason when a step is not allowed.
+The rules live in web/answers/rules.py and the steps in web/answers/workflow.py; these views
+only collect the reviewer's decision and comment and show the German reason when a step is
+not allowed.
 """
 
 from __future__ import annotations
@@ -12,15 +13,8 @@ from sqlalchemy import select
 
 from web.accounts.permissions import REVIEW, roles_required
 from web.answers.queries import get_draft
-from web.answers.workflow import (
-    WorkflowError,
-    approve,
-    approve_reply,
-    authors,
-    reopen,
-    request_changes,
-    request_reply_changes,
-)
+from web.answers.rules import WorkflowError, may_approve, ready_for_reply_approval
+from web.answers.workflow import approve, approve_reply, reopen, request_changes, request_reply_changes
 from web.database import db
 from web.inquiries.queries import get_inquiry
 from web.models import AnswerStatus, Draft, Inquiry, InquiryStatus, Question
@@ -39,12 +33,11 @@ def queue():
     replies = db.session.scalars(
         select(Inquiry).where(Inquiry.status == InquiryStatus.IN_REVIEW).order_by(Inquiry.deadline)
     ).all()
-    ready = [i for i in replies if all(q.draft and q.draft.status == AnswerStatus.APPROVED for q in i.questions)]
     return render_template(
         "review/queue.html",
         waiting=waiting,
-        own={d.id for d in waiting if current_user.id in authors(d)},
-        ready=ready,
+        own={d.id for d in waiting if not may_approve(d, current_user)},
+        ready=[inquiry for inquiry in replies if ready_for_reply_approval(inquiry)],
     )
 
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from drafter.models import DraftSentence
 from web.answers.approved_answers import approved_context
 from web.database import db
 from web.models import AnswerStatus, Draft, DraftRevision, Inquiry, Question, User
@@ -14,7 +15,8 @@ def _inquiry(question_text: str, answer_text: str, status: AnswerStatus, author:
                       received_on=date(2026, 1, 5), deadline=date(2026, 2, 5), created_by_id=author.id)  # fmt: skip
     question = Question(position=0, label="1", text=question_text)
     question.draft = Draft(evidence="drafted", method="extractive", status=status)
-    question.draft.revisions = [DraftRevision(number=1, text=answer_text, origin="edited", author_id=author.id)]
+    sentences = [[DraftSentence(answer_text, [])]] if answer_text else []
+    question.draft.revisions = [DraftRevision(number=1, paragraphs=sentences, origin="edited", author_id=author.id)]
     inquiry.questions.append(question)
     db.session.add(inquiry)
     db.session.flush()

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from drafter.models import Citation, DraftAnswer, DraftSentence, DraftStatus
 from tests.web.conftest import SAMPLE_INQUIRY, login, make_app, post, seed_users, stop_app, wait_for_jobs
+from web.answers import answer_text
 from web.answers.drafting import store_answer
 from web.answers.queries import get_draft
 from web.answers.workflow import add_revision
 from web.database import db
-from web.models import Draft, DraftingJob, Inquiry, JobState, Question, User
+from web.models import Draft, DraftingJob, Inquiry, JobState, Question, RevisionOrigin, User
 
 SHORT = """Anfrage zur Digitalisierung
 
@@ -95,7 +96,10 @@ def test_a_draft_read_for_the_workspace_keeps_its_revisions_after_a_commit(app, 
         db.session.commit()  # expires the draft: its next access reloads it with get_draft's options
         assert [r.number for r in draft.revisions] == [1]
         add_revision(
-            draft, "Neue Fassung. [1]", "edited", db.session.scalar(select(User).where(User.username == "sabine"))
+            draft,
+            answer_text.parse("Neue Fassung. [1]"),
+            RevisionOrigin.EDITED,
+            db.session.scalar(select(User).where(User.username == "sabine")),
         )
         db.session.commit()
         assert (draft.current.number, draft.current.text) == (2, "Neue Fassung. [1]")

@@ -1,0 +1,84 @@
+"""An answer as plain text with citation markers: the one place that writes and reads „[1]“ and „[unbelegt]“.
+
+An answer is stored as paragraphs of `drafter.models.DraftSentence` (its text, the markers of
+the passages that back it, whether the core could verify it), the form the core drafts in.
+Text is needed only where a person types or reads plain text: the editor's text area, the
+difference between two versions, the letter. `render` writes that text the way the core's
+language-model drafter writes it (a sentence, its markers, „[unbelegt]“ when unverified);
+`parse` reads what staff typed back into sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+from drafter.models import DraftSentence
+
+UNVERIFIED_FLAG = "[unbelegt]"
+Paragraphs = list[list[DraftSentence]]
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_MARKS = re.compile(r"(?:\s*(?:\[\d{1,3}\]|\[unbelegt\]))+")
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def render(paragraphs: Paragraphs, *, markers: bool = True) -> str:
+    """The answer as text: sentences with their markers (or without, for a letter without sources)."""
+    return "\n\n".join(" ".join(_sentence(s, markers) for s in paragraph) for paragraph in paragraphs)
+
+
+def _sentence(sentence: DraftSentence, markers: bool) -> str:
+    marks = "".join(f"[{marker}]" for marker in sentence.markers) if markers else ""
+    if not sentence.verified:
+        marks = f"{marks} {UNVERIFIED_FLAG}".strip()
+    return f"{sentence.text} {marks}".strip()
+
+
+def parse(text: str) -> Paragraphs:
+    """What staff typed, as paragraphs of sentences: each stretch of text up to its markers is one sentence.
+
+    „[unbelegt]“ after a stretch keeps it marked as unverified; deleting the flag is how staff
+    confirm a sentence, replacing it by a marker how they cite it.
+    """
+    paragraphs = []
+    for block in _PARAGRAPH_BREAK.split(text.replace("\r\n", "\n").strip()):
+        sentences, position = [], 0
+        for marks in _MARKS.finditer(block):
+            piece = block[position : marks.start()].strip()
+            numbers = [int(n) for n in _MARKER.findall(marks.group(0))]
+            if piece:
+                sentences.append(DraftSentence(piece, numbers, verified=UNVERIFIED_FLAG not in marks.group(0)))
+            elif sentences:  # markers after markers: they belong to the sentence before
+                sentences[-1].markers.extend(numbers)
+            else:  # markers before any text are kept as typed
+                sentences.append(DraftSentence("", numbers, verified=UNVERIFIED_FLAG not in marks.group(0)))
+            position = marks.end()
+        rest = block[position:].strip()
+        if rest:
+            sentences.append(DraftSentence(rest, []))
+        if sentences:
+            paragraphs.append(sentences)
+    return paragraphs
+
+
+def markers_in(paragraphs: Paragraphs) -> set[int]:
+    """Every citation marker the answer uses."""
+    return {marker for paragraph in paragraphs for sentence in paragraph for marker in sentence.markers}
+
+
+def from_stored(stored: list) -> Paragraphs:
+    """Sentences from the database's JSON; only the fields the web app stores, so added core fields do no harm."""
+    return [
+        [
+            DraftSentence(str(s["text"]), [int(m) for m in s.get("markers", [])], bool(s.get("verified", True)))
+            for s in paragraph
+        ]
+        for paragraph in stored
+    ]
+
+
+def to_stored(paragraphs: Paragraphs) -> list:
+    return [
+        [{"text": s.text, "markers": list(s.markers), "verified": s.verified} for s in paragraph]
+        for paragraph in paragraphs
+    ]
