@@ -211,9 +211,12 @@ def _item_extent(text: str, start: int, end: int, through: int) -> tuple[int, in
     for paragraph in paragraphs[fixed + 1 :]:
         sentences = _sentences(text, *paragraph)
         first = text[slice(*sentences[0])]
+        asking = all(
+            question_sentences.asks(text[a:b]) or question_sentences.FOLLOW_UP.match(text[a:b]) for a, b in sentences
+        )
         follows = (
             question_sentences.FOLLOW_UP.match(first)
-            or (question_sentences.starts_question(first) and question_sentences.asks(first))
+            or (asking and question_sentences.starts_question(first))  # not "Ist das hinnehmbar? Wir meinen nein."
             or (_BULLET_LINE.match(text[slice(*paragraph)]) and _BULLET_LINE.search(text[item_start : paragraph[0]]))
         )
         if not follows or question_sentences.BOILERPLATE.search(first):

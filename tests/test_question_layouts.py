@@ -133,6 +133,7 @@ def test_unlabelled_follow_up_paragraphs_stay_with_the_question_before_them():
         "Mit welchem Ergebnis?\n\n"
         "Wenn nein, warum nicht?\n\n"
         "2. Wie viele Stellen sind unbesetzt?\n\n"
+        "Ist das hinnehmbar? Wir meinen nein.\n\n"
         "Begründung:\nDie Wartezeiten sind lang. Ist das hinnehmbar?\n"
     )
 
