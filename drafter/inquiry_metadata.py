@@ -81,19 +81,24 @@ def read_inquiry_metadata(text: str, headers: Mapping[str, str] | None = None) -
     title, date line and signature.
     """
     known = dict(headers or {})
-    pasted = _pasted_headers(text)
-    subject = known.get("subject") or pasted.get("subject") or _title(text)
-    received = _iso_date(known.get("date")) or _header_date(pasted.get("date")) or _date_line(text)
-    requester = _person(known.get("sender")) or _person(pasted.get("sender")) or _signature(text)
+    body = _body_start(text)
+    pasted = _pasted_headers(text, body)
+    subject = known.get("subject") or pasted.get("subject") or _title(text, body)
+    received = _iso_date(known.get("date")) or _header_date(pasted.get("date")) or _date_line(text, body)
+    requester = _person(known.get("sender")) or _person(pasted.get("sender")) or _signature(text, body)
     return InquiryMetadata(_clean_subject(subject), received, requester)
 
 
-def _pasted_headers(text: str) -> dict[str, str]:
-    """„Von: …“, „Gesendet: …“, „Betreff: …“ lines of a pasted e-mail: the first of each kind."""
+def _pasted_headers(text: str, body: int) -> dict[str, str]:
+    """„Von: …“, „Gesendet: …“, „Betreff: …“ lines of a pasted e-mail: the first of each kind.
+
+    Sender and date count only above the inquiry's text: further down they belong to a mail
+    it quotes. A „Betreff:“ line may also follow the salutation.
+    """
     found: dict[str, str] = {}
     for match in _HEADER.finditer(text):
         key = _HEADER_KEYS[match[1].lower()]
-        if match[2].strip():
+        if match[2].strip() and (key == "subject" or match.start() < body):
             found.setdefault(key, match[2].strip())
     return found
 
@@ -120,10 +125,10 @@ def _header_date(value: str | None) -> date | None:
         return _iso_date(first_date(value))
 
 
-def _date_line(text: str) -> date | None:
+def _date_line(text: str, body: int) -> date | None:
     """The letter's date above the questions: „eingegangen am: …“, else a line holding only a
     date, after a place or „vom“."""
-    lines = [line.strip() for line in text[: _body_start(text)].splitlines()]
+    lines = [line.strip() for line in text[:body].splitlines()]
     dated = [line for line in lines if _DATE_LINE.match(line)]
     received = [line for line in dated if _RECEIVED_LINE.match(line.lower())]
     return _iso_date(first_date((received or dated)[0])) if dated else None
@@ -137,8 +142,9 @@ def _person(value: str | None) -> str | None:
     return collapse_whitespace(name or address or value) or None
 
 
-def _signature(text: str) -> str | None:
-    """The names below the last closing formula („Mit freundlichen Grüßen“) or „unterzeichnet von:“."""
+def _signature(text: str, body: int) -> str | None:
+    """The names below the first closing formula („Mit freundlichen Grüßen“) or „unterzeichnet von:“
+    after the questions."""
     marks = [m.end() for m in _SIGNED.finditer(text)]
     for m in re.finditer(r"^[^\S\n]*(.*)$", text, re.M):
         closing = CLOSING.match(m[1])
@@ -146,8 +152,9 @@ def _signature(text: str) -> str | None:
             marks.append(m.start(1) + closing.end())
     if not marks:
         return None
+    signed = min((mark for mark in marks if mark > body), default=max(marks))  # not a quoted mail's
     names = []
-    rest = text[max(marks) :].lstrip(" ,\t")
+    rest = text[signed:].lstrip(" ,\t")
     for line in rest.splitlines():
         line = line.strip(" ,\t")
         if not line:
@@ -173,11 +180,11 @@ def _leading_name(line: str) -> str:
     return " ".join(words)
 
 
-def _title(text: str) -> str | None:
+def _title(text: str, body: int) -> str | None:
     """The last title above the salutation or the questions: a short block of lines that are no
     sentences, no letterhead, form field, address or date („Umweltzone Karlsruhe – …“)."""
     title: str | None = None
-    for block in _BLOCK_BREAK.split(text[: _body_start(text)]):
+    for block in _BLOCK_BREAK.split(text[:body]):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
         if lines and len(lines) <= _MAX_TITLE_LINES and not _PROSE.search(" ".join(lines)):
             title = _block_title(lines) or title

@@ -103,6 +103,18 @@ def test_pasted_mail_headers_win_over_the_salutation_and_the_greeting():
     assert metadata == InquiryMetadata("Windpark Talbach-Süd", date(2026, 1, 19), "Max Mustermann")
 
 
+def test_the_headers_of_a_quoted_mail_below_the_text_are_not_the_requesters():
+    text = (
+        "Sehr geehrte Damen und Herren,\n\nwann fährt der Bus?\n\nMit freundlichen Grüßen\nErika Beispiel\n\n"
+        "Von: Landratsamt Talbach\nGesendet: Montag, 3. März 2025 10:12\n\nSehr geehrte Frau Beispiel, …\n\n"
+        "Mit freundlichen Grüßen\nHans Amtmann\n"
+    )
+
+    metadata = read_inquiry_metadata(text)
+
+    assert (metadata.requester, metadata.received) == ("Erika Beispiel", None)
+
+
 def test_the_file_formats_headers_win_over_the_text():
     headers = {"subject": "Ladepunkte", "sender": "Jan Beispiel <jan@example.org>", "date": "2026-01-19"}
 
