@@ -78,7 +78,7 @@ def split_inquiry(text: str) -> list[SubQuestion]:
         (prose, bool(prose)),
     ):
         if enough:
-            return [item.question for item in candidates]
+            return [item.question for item in _distinct(candidates)]
     raise EmptyInquiry()
 
 
@@ -113,7 +113,7 @@ def _labelled_questions(text: str, links: list[LabelLink]) -> list[_Item]:
             start, stop, asks = extent
             question = SubQuestion(labels[i], collapse_whitespace(text[start:stop]), groups[i], start, stop)
             items.append(_Item(question, asks))
-    return _distinct(items)
+    return items
 
 
 def _structure(text: str, links: list[LabelLink]) -> list[_Node]:

@@ -185,6 +185,12 @@ def test_a_numbered_question_without_question_mark_counts_a_numbered_statement_d
     assert [q.label for q in split_inquiry(text)] == ["1", "2", "4"]
 
 
+def test_a_numbered_line_of_the_letterhead_does_not_rename_the_first_question():
+    text = "ANFRAGE\n\n1. Plenarsitzung des Kreistags\n\n1. Wann kommt der Radweg?\n2. Wer zahlt ihn?\n"
+
+    assert [q.label for q in split_inquiry(text)] == ["1", "2"]
+
+
 def test_a_repeated_number_keeps_its_printed_label():
     text = (
         "1. Wie viele Kitas gibt es?\n2. Wie viele Plätze sind frei?\n3. Gibt es Wartelisten?\n"
