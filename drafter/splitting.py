@@ -176,7 +176,7 @@ def _heading(text: str, label_start: int, label_end: int, end: int) -> str:
     line_end = text.find("\n", position, end)
     while line_end != -1:
         following = strip_span(text, line_end, end)[0]
-        if following >= end or not text[following].islower() or "\n\n" in text[line_end:following]:
+        if following >= end or not text[following].islower() or _PARAGRAPH_BREAK.search(text, line_end, following):
             break
         line_end = text.find("\n", following, end)
     return collapse_whitespace(text[label_start : line_end if line_end != -1 else end])
@@ -239,7 +239,7 @@ def _rejoined(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, i
 def _with_bracketed_note(text: str, stop: int, end: int) -> int:
     """Extend an item over "(Hinweis: …)" written right after its question mark."""
     position = strip_span(text, stop, end)[0]
-    if position >= end or text[position] != "(" or "\n\n" in text[stop:position]:
+    if position >= end or text[position] != "(" or _PARAGRAPH_BREAK.search(text, stop, position):
         return stop
     close = text.find(")", position, end)
     return close + 1 if close != -1 and "(" not in text[position + 1 : close] else stop
