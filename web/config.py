@@ -2,7 +2,8 @@
 
 Everything lives in the instance folder unless an environment variable says otherwise, so a
 fresh checkout runs with `flask --app wsgi run` and a production install only sets what differs.
-docs/web.md lists every variable; `defaults_from_env` is the single place that reads them.
+The README (section „Web-Anwendung → Konfiguration“) lists every variable; `defaults_from_env` reads
+them, except the instance folder (`create_app`) and the session key (`secret_key`).
 """
 
 from __future__ import annotations

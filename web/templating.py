@@ -70,9 +70,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(403)
     def _forbidden(error):
         return _error_page(
-            403, "Keine Berechtigung", "Ihrer Rolle ist diese Seite oder Aktion nicht freigegeben. "
+            403,
+            "Keine Berechtigung",
+            "Ihrer Rolle ist diese Seite oder Aktion nicht freigegeben. "
             "Wenden Sie sich bei Bedarf an die Administration.",
-        )  # fmt: skip
+        )
 
     @app.errorhandler(404)
     def _not_found(error):
@@ -86,20 +88,26 @@ def init_app(app: Flask) -> None:
     def _too_large(error):
         limit = app.config["MAX_CONTENT_LENGTH"] / 1_048_576
         return _error_page(
-            413, "Upload zu groß", f"Alle Dateien eines Uploads zusammen dürfen höchstens {limit:.0f} MB groß sein. "
+            413,
+            "Upload zu groß",
+            f"Alle Dateien eines Uploads zusammen dürfen höchstens {limit:.0f} MB groß sein. "
             "Bitte weniger Dateien auf einmal hochladen; es wurde nichts gespeichert.",
-        )  # fmt: skip
+        )
 
     @app.errorhandler(429)
     def _too_many(error):
         return _error_page(
-            429, "Zu viele Anmeldeversuche", "Aus Sicherheitsgründen sind gerade keine weiteren Versuche möglich. "
+            429,
+            "Zu viele Anmeldeversuche",
+            "Aus Sicherheitsgründen sind gerade keine weiteren Versuche möglich. "
             "Bitte warten Sie eine Minute und versuchen Sie es dann erneut.",
-        )  # fmt: skip
+        )
 
     @app.errorhandler(500)
     def _server_error(error):
         return _error_page(
-            500, "Interner Fehler", "Die Aktion konnte nicht ausgeführt werden. Bitte erneut versuchen; "
+            500,
+            "Interner Fehler",
+            "Die Aktion konnte nicht ausgeführt werden. Bitte erneut versuchen; "
             "bleibt der Fehler, die Administration informieren.",
-        )  # fmt: skip
+        )

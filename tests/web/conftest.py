@@ -74,8 +74,11 @@ def stop_app(app: Flask) -> None:
 def seed_users(app: Flask) -> None:
     with app.app_context():
         for username, name, roles in USERS.values():
-            user = User(username=username, display_name=name,
-                        password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))  # fmt: skip
+            user = User(
+                username=username,
+                display_name=name,
+                password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"),
+            )
             user.set_roles(roles)
             db.session.add(user)
         db.session.commit()

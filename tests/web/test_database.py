@@ -19,9 +19,20 @@ from web.database import db
 from web.models import AuditEntry
 
 TABLES = {
-    "users", "user_roles", "inquiries", "sub_questions", "drafting_jobs", "drafts", "draft_revisions",
-    "citations", "review_decisions", "comments", "ingestion_jobs", "audit_log", "alembic_version",
-}  # fmt: skip
+    "users",
+    "user_roles",
+    "inquiries",
+    "sub_questions",
+    "drafting_jobs",
+    "drafts",
+    "draft_revisions",
+    "citations",
+    "review_decisions",
+    "comments",
+    "ingestion_jobs",
+    "audit_log",
+    "alembic_version",
+}
 
 
 def test_flask_db_upgrade_creates_the_schema(tmp_path, monkeypatch):
@@ -45,8 +56,11 @@ def test_migrations_match_the_models(app):
 
 def test_audit_log_records_who_did_what(app):
     staff = login(app, "staff")
-    post(staff, "/inquiries/new", {"reference": "A-1", "kind": "ifg", "received_on": "2026-01-14",
-                                   "text": "1. Wie viele Schulen gibt es?"})  # fmt: skip
+    post(
+        staff,
+        "/inquiries/new",
+        {"reference": "A-1", "kind": "ifg", "received_on": "2026-01-14", "text": "1. Wie viele Schulen gibt es?"},
+    )
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "inquiry_created"))
         assert entry.username == "sabine" and entry.inquiry_id == 1 and entry.at is not None

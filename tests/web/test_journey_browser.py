@@ -23,9 +23,15 @@ from tests.web.conftest import PASSWORD, SAMPLE_INQUIRY, USERS, make_app, seed_u
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LABELS = ["1a", "1b", "1c", "2a", "2b", "2c", "2d", "3a", "3b", "3c", "3d", "3e"]
 TIMEOUT_MS = 60_000
 
@@ -123,8 +129,11 @@ def journey(browser, live_server):
     staff.wait_for_selector("text=Gespeichert als Version 2")
     staff.click("button:has-text('Weitere Fundstellen anzeigen')")
     staff.wait_for_selector("#weitere-ergebnisse .source")
-    visited["staff"] += [workspace_url, workspace_url.split("#")[0] + "/revisions?version=2",
-                         workspace_url.split("#")[0] + "/passages"]  # fmt: skip
+    visited["staff"] += [
+        workspace_url,
+        workspace_url.split("#")[0] + "/revisions?version=2",
+        workspace_url.split("#")[0] + "/passages",
+    ]
     staff.goto(inquiry_url)
     staff.click("button:has-text('Alle fertigen Entwürfe zur Prüfung geben')")
     staff.wait_for_selector("text=12 Antworten liegen jetzt zur Prüfung vor.")
@@ -146,8 +155,14 @@ def journey(browser, live_server):
     with reviewer.expect_download() as download:
         reviewer.click("button:has-text('Antwortbrief herunterladen')")
     letter = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
-    return {"labels": labels, "letter": letter, "highlighted": highlighted, "visited": visited,
-            "pages": {"staff": staff, "reviewer": reviewer}, "base": base}  # fmt: skip
+    return {
+        "labels": labels,
+        "letter": letter,
+        "highlighted": highlighted,
+        "visited": visited,
+        "pages": {"staff": staff, "reviewer": reviewer},
+        "base": base,
+    }
 
 
 def test_split_shows_every_numbered_question(journey):
@@ -171,8 +186,13 @@ def test_exported_letter_answers_every_question_under_its_label(journey):
 def test_main_pages_have_no_serious_accessibility_problems(journey, browser):
     base = journey["base"]
     staff, reviewer = journey["pages"]["staff"], journey["pages"]["reviewer"]
-    staff_pages = [*journey["visited"]["staff"], f"{base}/inquiries/", f"{base}/password",
-                   f"{base}/knowledge/", f"{base}/knowledge/search?q=Online-Dienste"]  # fmt: skip
+    staff_pages = [
+        *journey["visited"]["staff"],
+        f"{base}/inquiries/",
+        f"{base}/password",
+        f"{base}/knowledge/",
+        f"{base}/knowledge/search?q=Online-Dienste",
+    ]
     problems = []
     for url in staff_pages:
         staff.goto(url)

@@ -37,9 +37,12 @@ def approved_context(question_text: str, inquiry_id: int) -> DraftContext | None
         .limit(SEARCHED)
     ).all()
     matches = process.extract(
-        question_text, [row.text for row in rows], scorer=fuzz.token_set_ratio, score_cutoff=SIMILARITY,
+        question_text,
+        [row.text for row in rows],
+        scorer=fuzz.token_set_ratio,
+        score_cutoff=SIMILARITY,
         limit=MAX_ANSWERS,
-    )  # fmt: skip
+    )
     if not matches:
         return None
     answers = [(rows[index].text, db.session.get(Draft, rows[index].id).current.text) for _, _, index in matches]

@@ -37,9 +37,11 @@ FURTHER_PASSAGES = 8
 # cache on every run, and building and hashing them cost more than running them (bench/web.py: 350 → 450
 # workspace views a second).
 _SIBLINGS = (
-    select(Draft.id, Question.label).join(Question).where(Question.inquiry_id == bindparam("inquiry_id"))
+    select(Draft.id, Question.label)
+    .join(Question)
+    .where(Question.inquiry_id == bindparam("inquiry_id"))
     .order_by(Question.position)
-)  # fmt: skip
+)
 _COMMENTS = select(Comment).where(Comment.draft_id == bindparam("draft_id")).order_by(Comment.id)
 _DECISIONS = select(ReviewDecision).where(ReviewDecision.draft_id == bindparam("draft_id")).order_by(ReviewDecision.id)
 
@@ -67,12 +69,19 @@ def sources_of(draft: Draft, paragraphs: list[list[DraftSentence]]) -> list[Sour
     sources = []
     for marker, citations in sorted(grouped.items()):
         first = citations[0]
-        sources.append(Source(
-            marker=marker, title=first.title, doc=first.doc, doc_type=_type_label(first.doc_type),
-            date=first.doc_date, page=first.page, chunk_id=first.chunk_id,
-            pieces=highlighted(first.passage_text, [(c.quote_start, c.quote_end) for c in citations]),
-            in_text=marker in used,
-        ))  # fmt: skip
+        sources.append(
+            Source(
+                marker=marker,
+                title=first.title,
+                doc=first.doc,
+                doc_type=_type_label(first.doc_type),
+                date=first.doc_date,
+                page=first.page,
+                chunk_id=first.chunk_id,
+                pieces=highlighted(first.passage_text, [(c.quote_start, c.quote_end) for c in citations]),
+                in_text=marker in used,
+            )
+        )
     return sources
 
 
@@ -163,8 +172,14 @@ def revisions(draft_id: int):
     revision = by_number.get(number) or abort(404)
     previous = by_number.get(number - 1)
     diff = word_diff(previous.text, revision.text) if previous else [("insert", revision.text)]
-    return render_template("drafts/revisions.html", draft=draft, inquiry=draft.question.inquiry,
-                           revision=revision, previous=previous, diff=diff)  # fmt: skip
+    return render_template(
+        "drafts/revisions.html",
+        draft=draft,
+        inquiry=draft.question.inquiry,
+        revision=revision,
+        previous=previous,
+        diff=diff,
+    )
 
 
 @bp.route("/<int:draft_id>/passages")
@@ -175,9 +190,14 @@ def passages(draft_id: int):
     cited = {c.chunk_id for c in draft.citations}
     hits = [h for h in knowledge_base().search(query, k=FURTHER_PASSAGES + len(cited)) if h.chunk.chunk_id not in cited]
     template = "drafts/_passages.html" if request.headers.get("HX-Request") else "drafts/passages.html"
-    return render_template(template, draft=draft, inquiry=draft.question.inquiry, hits=hits[:FURTHER_PASSAGES],
-                           query=request.args.get("q", "").strip(), can_edit=current_user.has_role(*EDIT_INQUIRIES)
-                           and not rules.is_locked(draft))  # fmt: skip
+    return render_template(
+        template,
+        draft=draft,
+        inquiry=draft.question.inquiry,
+        hits=hits[:FURTHER_PASSAGES],
+        query=request.args.get("q", "").strip(),
+        can_edit=current_user.has_role(*EDIT_INQUIRIES) and not rules.is_locked(draft),
+    )
 
 
 @bp.route("/<int:draft_id>/passages/add", methods=["POST"])
@@ -199,8 +219,14 @@ def add_passage(draft_id: int):
     paragraphs = [*draft.current.paragraphs, [DraftSentence(citation.quote, [marker])]]
     revision = add_revision(draft, paragraphs, RevisionOrigin.SOURCE_ADDED, current_user)
     db.session.flush()
-    audit.record("source_added", "draft", draft.id, inquiry_id=draft.question.inquiry_id,
-                 chunk_id=chunk.chunk_id, revision=revision.number)  # fmt: skip
+    audit.record(
+        "source_added",
+        "draft",
+        draft.id,
+        inquiry_id=draft.question.inquiry_id,
+        chunk_id=chunk.chunk_id,
+        revision=revision.number,
+    )
     db.session.commit()
     flash(f"Fundstelle [{marker}] aus „{document.title}“ wurde angefügt (Version {revision.number}).", "success")
     return redirect(url_for("drafts.workspace", draft_id=draft.id, _anchor="antwort"))

@@ -36,9 +36,10 @@ class InquiryInput:
 
 def read_metadata_form(form: ImmutableMultiDict) -> InquiryInput:
     """The fields shared by creating and editing an inquiry."""
-    values = {key: form.get(key, "").strip() for key in (
-        "reference", "kind", "subject", "received_on", "deadline", "assignee_id", *PERSONAL_FIELDS
-    )}  # fmt: skip
+    values = {
+        key: form.get(key, "").strip()
+        for key in ("reference", "kind", "subject", "received_on", "deadline", "assignee_id", *PERSONAL_FIELDS)
+    }
     result = InquiryInput(values=values)
     if not values["reference"]:
         result.errors["reference"] = "Bitte das Aktenzeichen angeben."

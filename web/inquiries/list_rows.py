@@ -77,9 +77,14 @@ def rendered_rows(rows: Iterable[RowData], today: date, detail_base: str) -> lis
 def _list_row(data: RowData, today: date, detail_base: str) -> _ListRow:
     progress = data.progress
     return _ListRow(
-        href=f"{detail_base}{data.id}", reference=data.reference, subject=data.subject, kind=_KIND_LABELS[data.kind],
+        href=f"{detail_base}{data.id}",
+        reference=data.reference,
+        subject=data.subject,
+        kind=_KIND_LABELS[data.kind],
         received=date_de(data.received_on),
         deadline=deadline_state(data.deadline, data.status, today),
-        status=data.status, status_label=_STATUS_LABELS[data.status],
-        approved=f"{progress[0]} von {progress[1]}" if progress else "–", assignee=data.assignee_name or "–",
-    )  # fmt: skip
+        status=data.status,
+        status_label=_STATUS_LABELS[data.status],
+        approved=f"{progress[0]} von {progress[1]}" if progress else "–",
+        assignee=data.assignee_name or "–",
+    )

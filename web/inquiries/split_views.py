@@ -36,9 +36,15 @@ def _respond(inquiry_id: int, message: str | None = None, error: str | None = No
     """htmx gets the refreshed question list; a plain form post goes back to the inquiry page."""
     if request.headers.get("HX-Request"):
         inquiry = get_inquiry(inquiry_id)
-        return render_template("splits/_editor.html", inquiry=inquiry, message=message, error=error,
-                               split_points=split_editing.split_points, suggest_label=split_editing.suggest_label,
-                               focus=focus)  # fmt: skip
+        return render_template(
+            "splits/_editor.html",
+            inquiry=inquiry,
+            message=message,
+            error=error,
+            split_points=split_editing.split_points,
+            suggest_label=split_editing.suggest_label,
+            focus=focus,
+        )
     if error:
         flash(error, "error")
     elif message:
@@ -73,8 +79,11 @@ def save(inquiry_id: int, question_id: int):
 @bp.route("/<int:question_id>/merge", methods=["POST"])
 @roles_required(*EDIT_INQUIRIES)
 def merge(inquiry_id: int, question_id: int):
-    return _apply(inquiry_id, lambda inquiry: split_editing.merge_with_next(
-        inquiry, get_question(inquiry, question_id)).id, "merge")  # fmt: skip
+    return _apply(
+        inquiry_id,
+        lambda inquiry: split_editing.merge_with_next(inquiry, get_question(inquiry, question_id)).id,
+        "merge",
+    )
 
 
 @bp.route("/<int:question_id>/split", methods=["POST"])
@@ -105,8 +114,11 @@ def delete(inquiry_id: int, question_id: int):
 @bp.route("/add", methods=["POST"])
 @roles_required(*EDIT_INQUIRIES)
 def add(inquiry_id: int):
-    return _apply(inquiry_id, lambda inquiry: split_editing.add(
-        inquiry, request.form.get("label", ""), request.form.get("text", "")).id, "add")  # fmt: skip
+    return _apply(
+        inquiry_id,
+        lambda inquiry: split_editing.add(inquiry, request.form.get("label", ""), request.form.get("text", "")).id,
+        "add",
+    )
 
 
 @bp.route("/detect", methods=["POST"])

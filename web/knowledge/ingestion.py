@@ -56,9 +56,12 @@ def accept_uploads(
     for upload in files:
         name = safe_filename(upload.filename or "")
         job = IngestionJob(
-            batch=batch, filename=name, doc_type=str(doc_type) if doc_type else None,
-            doc_date=doc_date, requested_by_id=user.id,
-        )  # fmt: skip
+            batch=batch,
+            filename=name,
+            doc_type=str(doc_type) if doc_type else None,
+            doc_date=doc_date,
+            requested_by_id=user.id,
+        )
         db.session.add(job)
         db.session.flush()
         job.error = _store(upload, job, limit)
@@ -124,8 +127,15 @@ def run_ingestion_job(job_id: int) -> None:
         if job.doc_date and result.doc_id:
             kb.update_metadata(result.doc_id, date=job.doc_date)
         finish(job)
-        audit.record("document_ingested", "document", result.doc_id, user=job.requested_by,
-                     filename=job.filename, status=result.status, chunks=result.chunks)  # fmt: skip
+        audit.record(
+            "document_ingested",
+            "document",
+            result.doc_id,
+            user=job.requested_by,
+            filename=job.filename,
+            status=result.status,
+            chunks=result.chunks,
+        )
     job.result, job.doc_id, job.chunks = result.status, result.doc_id, result.chunks
     job.stored_path = str(target) if result.status != "failed" else None
     db.session.commit()

@@ -55,16 +55,24 @@ def index():
     text = request.args.get("q", "").strip().lower()
     documents = knowledge_base().documents()
     shown = [
-        d for d in documents
+        d
+        for d in documents
         if (doc_type is None or d.doc_type == doc_type)
         and (not text or text in d.title.lower() or text in d.name.lower())
-    ]  # fmt: skip
+    ]
     shown.sort(key=lambda d: (d.date or "", d.name), reverse=True)
     active = db.session.scalar(
         select(IngestionJob.id).where(IngestionJob.state.in_([JobState.QUEUED, JobState.RUNNING])).limit(1)
     )
-    return render_template("knowledge/index.html", documents=shown, total=len(documents), doc_types=list(DocType),
-                           doc_type=doc_type, q=request.args.get("q", ""), jobs_active=active is not None)  # fmt: skip
+    return render_template(
+        "knowledge/index.html",
+        documents=shown,
+        total=len(documents),
+        doc_types=list(DocType),
+        doc_type=doc_type,
+        q=request.args.get("q", ""),
+        jobs_active=active is not None,
+    )
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -82,15 +90,17 @@ def upload():
     if raw_date and doc_date is None:
         errors["date"] = f"„{raw_date}“ ist kein gültiges Datum (Format JJJJ-MM-TT)."
     if errors:
-        return render_template("knowledge/upload.html", doc_types=list(DocType), limit_mb=limit_mb,
-                               errors=errors), 400  # fmt: skip
+        return render_template("knowledge/upload.html", doc_types=list(DocType), limit_mb=limit_mb, errors=errors), 400
     batch, jobs = accept_uploads(files, _doc_type(request.form.get("doc_type")), doc_date, current_user)
     db.session.commit()
     current_app.extensions["drafter_jobs"].submit(QUEUE, [j.id for j in jobs if j.state == JobState.QUEUED])
     refused = [j for j in jobs if j.state == JobState.FAILED]
     if refused:
-        flash(f"{len(refused)} von {len(jobs)} Dateien konnten nicht angenommen werden; die Gründe stehen unten. "
-              "Die übrigen werden eingelesen.", "warning")  # fmt: skip
+        flash(
+            f"{len(refused)} von {len(jobs)} Dateien konnten nicht angenommen werden; die Gründe stehen unten. "
+            "Die übrigen werden eingelesen.",
+            "warning",
+        )
     else:
         flash(f"{len(jobs)} Dateien werden eingelesen.", "success")
     return redirect(url_for("knowledge.batch", batch=batch))
@@ -119,8 +129,9 @@ def jobs():
 @roles_required(*READ_KNOWLEDGE)
 def document(doc_id: str):
     info = _document(doc_id)
-    return render_template("knowledge/document.html", document=info, chunks=knowledge_base().chunks(doc_id),
-                           doc_types=list(DocType))  # fmt: skip
+    return render_template(
+        "knowledge/document.html", document=info, chunks=knowledge_base().chunks(doc_id), doc_types=list(DocType)
+    )
 
 
 @bp.route("/documents/<doc_id>/text")
@@ -137,8 +148,11 @@ def document_text(doc_id: str):
         except DocumentNotFound:
             passage = None
     if passage is not None and passage.doc_id == doc_id:
-        pieces = [(text[: passage.char_start], False), (text[passage.char_start : passage.char_end], True),
-                  (text[passage.char_end :], False)]  # fmt: skip
+        pieces = [
+            (text[: passage.char_start], False),
+            (text[passage.char_start : passage.char_end], True),
+            (text[passage.char_end :], False),
+        ]
     else:
         passage, pieces = None, [(text, False)]
     return render_template("knowledge/text.html", document=info, pieces=pieces, passage=passage)
@@ -150,11 +164,15 @@ def passage(chunk_id: str):
     try:
         chunk = knowledge_base().chunk(chunk_id)
     except DocumentNotFound:
-        flash("Diese Fundstelle ist nicht mehr in der Wissensbasis (Dokument entfernt oder neu eingelesen). "
-              "Der zitierte Wortlaut bleibt im Entwurf erhalten.", "warning")  # fmt: skip
+        flash(
+            "Diese Fundstelle ist nicht mehr in der Wissensbasis (Dokument entfernt oder neu eingelesen). "
+            "Der zitierte Wortlaut bleibt im Entwurf erhalten.",
+            "warning",
+        )
         return redirect(url_for("knowledge.index"))
-    return redirect(url_for("knowledge.document_text", doc_id=chunk.doc_id, passage=chunk.chunk_id,
-                            _anchor="fundstelle"))  # fmt: skip
+    return redirect(
+        url_for("knowledge.document_text", doc_id=chunk.doc_id, passage=chunk.chunk_id, _anchor="fundstelle")
+    )
 
 
 @bp.route("/documents/<doc_id>/metadata", methods=["POST"])
@@ -172,8 +190,14 @@ def update_metadata(doc_id: str):
     except KnowledgeBaseBusy as busy:
         flash(str(busy), "error")
         return redirect(url_for("knowledge.document", doc_id=doc_id))
-    audit.record("document_updated", "document", doc_id, doc_type=str(doc_type) if doc_type else None,
-                 title=title, date=raw_date or None)  # fmt: skip
+    audit.record(
+        "document_updated",
+        "document",
+        doc_id,
+        doc_type=str(doc_type) if doc_type else None,
+        title=title,
+        date=raw_date or None,
+    )
     db.session.commit()
     flash("Die Angaben zum Dokument wurden gespeichert.", "success")
     return redirect(url_for("knowledge.document", doc_id=doc_id))
@@ -191,8 +215,9 @@ def delete(doc_id: str):
     remove_source_file(removed.source)
     audit.record("document_removed", "document", doc_id, name=removed.name, title=removed.title)
     db.session.commit()
-    flash(f"„{removed.title}“ wurde aus der Wissensbasis entfernt. Bestehende Entwürfe behalten ihre Zitate.",
-          "success")  # fmt: skip
+    flash(
+        f"„{removed.title}“ wurde aus der Wissensbasis entfernt. Bestehende Entwürfe behalten ihre Zitate.", "success"
+    )
     return redirect(url_for("knowledge.index"))
 
 
@@ -214,7 +239,15 @@ def search():
     date_from, date_to = _iso_date(request.args.get("from")), _iso_date(request.args.get("to"))
     hits = []
     if query:
-        hits = knowledge_base().search(query, k=SEARCH_RESULTS, doc_types=selected or None,
-                                       date_from=date_from, date_to=date_to)  # fmt: skip
-    return render_template("knowledge/search.html", query=query, hits=hits, doc_types=list(DocType),
-                           selected=selected, date_from=date_from or "", date_to=date_to or "")  # fmt: skip
+        hits = knowledge_base().search(
+            query, k=SEARCH_RESULTS, doc_types=selected or None, date_from=date_from, date_to=date_to
+        )
+    return render_template(
+        "knowledge/search.html",
+        query=query,
+        hits=hits,
+        doc_types=list(DocType),
+        selected=selected,
+        date_from=date_from or "",
+        date_to=date_to or "",
+    )

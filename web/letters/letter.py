@@ -117,8 +117,11 @@ def _sources(draft, paragraphs: list) -> list[str]:
     seen: dict[int, str] = {}
     for citation in draft.citations:
         if citation.marker in used and citation.marker not in seen:
-            details = [_type_label(citation.doc_type), date_de(citation.doc_date) if citation.doc_date else None,
-                       f"S. {citation.page}" if citation.page else None]  # fmt: skip
+            details = [
+                _type_label(citation.doc_type),
+                date_de(citation.doc_date) if citation.doc_date else None,
+                f"S. {citation.page}" if citation.page else None,
+            ]
             seen[citation.marker] = f"[{citation.marker}] {citation.title} ({', '.join(filter(None, details))})"
     return [seen[m] for m in sorted(seen)]
 

@@ -26,8 +26,9 @@ def options(inquiry_id: int):
     problem = export_problem(inquiry)
     preview = None
     if problem is None:
-        preview = letter_text(build_letter(inquiry, current_app.config, today_local(),
-                                           with_sources=False, repeat_questions=True))  # fmt: skip
+        preview = letter_text(
+            build_letter(inquiry, current_app.config, today_local(), with_sources=False, repeat_questions=True)
+        )
     return render_template("export/options.html", inquiry=inquiry, problem=problem, preview=preview)
 
 
@@ -41,11 +42,15 @@ def download(inquiry_id: int):
         return redirect(url_for("export.options", inquiry_id=inquiry.id))
     file_format = "txt" if request.args.get("format") == "txt" else "docx"
     letter = build_letter(
-        inquiry, current_app.config, today_local(),
-        with_sources=bool(request.args.get("sources")), repeat_questions=bool(request.args.get("questions")),
-    )  # fmt: skip
-    audit.record("letter_exported", "inquiry", inquiry.id, inquiry_id=inquiry.id, format=file_format,
-                 sources=letter.with_sources)  # fmt: skip
+        inquiry,
+        current_app.config,
+        today_local(),
+        with_sources=bool(request.args.get("sources")),
+        repeat_questions=bool(request.args.get("questions")),
+    )
+    audit.record(
+        "letter_exported", "inquiry", inquiry.id, inquiry_id=inquiry.id, format=file_format, sources=letter.with_sources
+    )
     db.session.commit()
     stem = "Antwort_" + re.sub(r"[^\w.-]+", "_", inquiry.reference, flags=re.ASCII).strip("_")
     if file_format == "txt":

@@ -26,10 +26,12 @@ bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templa
 @roles_required(*REVIEW)
 def queue():
     waiting = db.session.scalars(
-        select(Draft).join(Question).join(Inquiry)
+        select(Draft)
+        .join(Question)
+        .join(Inquiry)
         .where(Draft.status == AnswerStatus.IN_REVIEW)
         .order_by(Inquiry.deadline, Inquiry.id, Question.position)
-    ).all()  # fmt: skip
+    ).all()
     replies = db.session.scalars(
         select(Inquiry).where(Inquiry.status == InquiryStatus.IN_REVIEW).order_by(Inquiry.deadline)
     ).all()

@@ -151,10 +151,18 @@ def test_create_admin_command_makes_the_first_administrator(app):
 
 def test_admin_creates_an_account_that_must_set_its_own_password(app):
     admin = login(app, "admin")
-    response = post(admin, "/admin/users/new", {
-        "username": "neu", "display_name": "Nora Neu", "password": "Vorlaeufig-123",
-        "repeat_password": "Vorlaeufig-123", "role_staff": "1", "role_reviewer": "1",
-    })  # fmt: skip
+    response = post(
+        admin,
+        "/admin/users/new",
+        {
+            "username": "neu",
+            "display_name": "Nora Neu",
+            "password": "Vorlaeufig-123",
+            "repeat_password": "Vorlaeufig-123",
+            "role_staff": "1",
+            "role_reviewer": "1",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "neu"))
@@ -164,8 +172,11 @@ def test_admin_creates_an_account_that_must_set_its_own_password(app):
     assert client.get("/inquiries/").headers["Location"].endswith("/password")
     client.csrf = None
     client.logged_in = True
-    changed = post(client, "/password", {"current_password": "Vorlaeufig-123", "new_password": "Mein-eigenes-99",
-                                         "repeat_password": "Mein-eigenes-99"})  # fmt: skip
+    changed = post(
+        client,
+        "/password",
+        {"current_password": "Vorlaeufig-123", "new_password": "Mein-eigenes-99", "repeat_password": "Mein-eigenes-99"},
+    )
     assert changed.status_code == 302
     assert client.get("/inquiries/").status_code == 200
     assert client.get("/review/").status_code == 200
@@ -173,8 +184,9 @@ def test_admin_creates_an_account_that_must_set_its_own_password(app):
 
 def test_admin_form_explains_mistakes_in_german(app):
     admin = login(app, "admin")
-    response = post(admin, "/admin/users/new", {"username": USERS["staff"][0], "password": "kurz",
-                                                "repeat_password": "kurz"})  # fmt: skip
+    response = post(
+        admin, "/admin/users/new", {"username": USERS["staff"][0], "password": "kurz", "repeat_password": "kurz"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "gibt es bereits" in page

@@ -92,8 +92,10 @@ def _cases(app):
 
 def _url(app, rule) -> str:
     """Every id points at nothing: allowed roles get past the role check and then a 404 or a form error."""
-    values = {arg: 999_999 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "unbekannt"
-              for arg in rule.arguments}  # fmt: skip
+    values = {
+        arg: 999_999 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "unbekannt"
+        for arg in rule.arguments
+    }
     with app.test_request_context():
         return url_for(rule.endpoint, **values)
 

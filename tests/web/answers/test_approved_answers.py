@@ -11,8 +11,15 @@ from web.models import AnswerStatus, Draft, DraftRevision, Inquiry, Question, Us
 
 
 def _inquiry(question_text: str, answer_text: str, status: AnswerStatus, author: User) -> Inquiry:
-    inquiry = Inquiry(reference="AZ 1", kind="ifg", subject="Online-Dienste", text=question_text,
-                      received_on=date(2026, 1, 5), deadline=date(2026, 2, 5), created_by_id=author.id)  # fmt: skip
+    inquiry = Inquiry(
+        reference="AZ 1",
+        kind="ifg",
+        subject="Online-Dienste",
+        text=question_text,
+        received_on=date(2026, 1, 5),
+        deadline=date(2026, 2, 5),
+        created_by_id=author.id,
+    )
     question = Question(position=0, label="1", text=question_text)
     question.draft = Draft(evidence="drafted", method="extractive", status=status)
     sentences = [[DraftSentence(answer_text, [])]] if answer_text else []
@@ -26,8 +33,12 @@ def _inquiry(question_text: str, answer_text: str, status: AnswerStatus, author:
 def test_only_approved_answers_of_other_inquiries_to_similar_questions_are_offered(app):
     with app.app_context():
         author = db.session.scalars(select(User)).first()
-        earlier = _inquiry("Wie viele Online-Dienste bietet der Landkreis an?",
-                           "Der Landkreis bietet derzeit 158 Online-Dienste an.", AnswerStatus.APPROVED, author)  # fmt: skip
+        earlier = _inquiry(
+            "Wie viele Online-Dienste bietet der Landkreis an?",
+            "Der Landkreis bietet derzeit 158 Online-Dienste an.",
+            AnswerStatus.APPROVED,
+            author,
+        )
         _inquiry(
             "Wie viele Online-Dienste bietet der Landkreis an?", "Ungeprüfter Entwurf.", AnswerStatus.DRAFT, author
         )

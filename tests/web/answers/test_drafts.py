@@ -76,8 +76,7 @@ def test_each_save_is_a_revision_with_a_diff(app, staff):
     draft_id = draft_ids(app)[0]
     response = post(staff, f"/answers/{draft_id}/save", {"text": "Es sind 142 Leistungen. [1]", "base_revision": 1})
     assert response.status_code == 302
-    unchanged = post(staff, f"/answers/{draft_id}/save", {"text": "Es sind 142 Leistungen. [1]",
-                                                          "base_revision": 2})  # fmt: skip
+    unchanged = post(staff, f"/answers/{draft_id}/save", {"text": "Es sind 142 Leistungen. [1]", "base_revision": 2})
     assert unchanged.status_code == 302
     with app.app_context():
         draft = db.session.get(Draft, draft_id)
@@ -149,12 +148,17 @@ def test_unverified_model_sentences_are_marked(app, staff):
         user = db.session.scalar(select(User).where(User.username == "sabine"))
         passage = "Derzeit können 142 Leistungen online beantragt werden."
         answer = DraftAnswer(
-            label="1a", question=question.text, status=DraftStatus.NEEDS_REVIEW, method="llm",
+            label="1a",
+            question=question.text,
+            status=DraftStatus.NEEDS_REVIEW,
+            method="llm",
             answer="Es sind 142 Leistungen. [1] Bald werden es 200 sein. [unbelegt]",
             citations=[Citation(1, "x:0001", "bericht.txt", "Bericht", passage, "142 Leistungen", 15, 29)],
-            sentences=[DraftSentence("Es sind 142 Leistungen.", [1]),
-                       DraftSentence("Bald werden es 200 sein.", [], verified=False)],
-        )  # fmt: skip
+            sentences=[
+                DraftSentence("Es sind 142 Leistungen.", [1]),
+                DraftSentence("Bald werden es 200 sein.", [], verified=False),
+            ],
+        )
         draft = store_answer(question, answer, user)
         question.inquiry.drafting_started_at = draft.created_at
         db.session.commit()
@@ -172,8 +176,9 @@ def test_drafts_survive_a_restart(tmp_path, knowledge_dir, embedder):
     seed_users(first)
     staff = login(first, "staff")
     create_and_draft(first, staff)
-    post(staff, f"/answers/{draft_ids(first)[0]}/save", {"text": "Bearbeitet vor dem Neustart. [1]",
-                                                         "base_revision": 1})  # fmt: skip
+    post(
+        staff, f"/answers/{draft_ids(first)[0]}/save", {"text": "Bearbeitet vor dem Neustart. [1]", "base_revision": 1}
+    )
     stop_app(first)
 
     second = make_app(instance, knowledge_dir, embedder, START_WORKERS=True)

@@ -26,8 +26,12 @@ def assert_escaped(page: str) -> None:
 
 
 def test_document_text_is_escaped_everywhere_it_appears(app, curator, staff):
-    post(curator, "/knowledge/upload", {"files": [(io.BytesIO(DOCUMENT.encode()), "winterdienst.txt")]},
-         content_type="multipart/form-data")  # fmt: skip
+    post(
+        curator,
+        "/knowledge/upload",
+        {"files": [(io.BytesIO(DOCUMENT.encode()), "winterdienst.txt")]},
+        content_type="multipart/form-data",
+    )
     wait_for_jobs(app)
     with app.app_context():
         doc = next(d for d in knowledge_base().documents() if d.name == "winterdienst.txt")
@@ -35,9 +39,17 @@ def test_document_text_is_escaped_everywhere_it_appears(app, curator, staff):
     assert_escaped(curator.get(f"/knowledge/documents/{doc.doc_id}/text").get_data(as_text=True))
     assert_escaped(curator.get("/knowledge/search?q=Winterdienst+Kreisstraßen").get_data(as_text=True))
 
-    post(staff, "/inquiries/new", {"reference": f"W-1 {ATTACK}", "kind": "citizen", "received_on": "2026-01-14",
-                                   "requester_name": ATTACK,
-                                   "text": "1. Wer räumt im Winter die Kreisstraßen?"})  # fmt: skip
+    post(
+        staff,
+        "/inquiries/new",
+        {
+            "reference": f"W-1 {ATTACK}",
+            "kind": "citizen",
+            "received_on": "2026-01-14",
+            "requester_name": ATTACK,
+            "text": "1. Wer räumt im Winter die Kreisstraßen?",
+        },
+    )
     assert_escaped(staff.get("/inquiries/").get_data(as_text=True))
     assert_escaped(staff.get("/inquiries/1").get_data(as_text=True))
     post(staff, "/inquiries/1/questions/draft")

@@ -67,8 +67,13 @@ def test_deadline_rules():
 
 
 def test_email_upload_fills_sender_subject_and_date(app, staff):
-    response = new_inquiry(staff, kind="ltranspg", received_on="", reference="LT-7",
-                           files={"file": (io.BytesIO(EML), "antrag.eml"), "text": ""})  # fmt: skip
+    response = new_inquiry(
+        staff,
+        kind="ltranspg",
+        received_on="",
+        reference="LT-7",
+        files={"file": (io.BytesIO(EML), "antrag.eml"), "text": ""},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         inquiry = db.session.scalar(select(Inquiry))
@@ -81,8 +86,12 @@ def test_email_upload_fills_sender_subject_and_date(app, staff):
 
 
 def test_unreadable_upload_keeps_everything_typed(app, staff):
-    response = new_inquiry(staff, requester_name="Erika Mustermann", reference="AZ-99",
-                           files={"file": (io.BytesIO(b"%PDF-1.4 kaputt"), "anfrage.pdf")})  # fmt: skip
+    response = new_inquiry(
+        staff,
+        requester_name="Erika Mustermann",
+        reference="AZ-99",
+        files={"file": (io.BytesIO(b"%PDF-1.4 kaputt"), "anfrage.pdf")},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "anfrage.pdf" in page
@@ -133,9 +142,19 @@ def test_text_without_questions_still_creates_the_inquiry(app, staff):
 def _add(app, reference, received, deadline, status="drafting", subject="Betreff", assignee="sabine"):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == assignee))
-        db.session.add(Inquiry(reference=reference, kind="ifg", subject=subject, text="Frage?",
-                               received_on=received, deadline=deadline, status=status,
-                               created_by_id=user.id, assignee_id=user.id))  # fmt: skip
+        db.session.add(
+            Inquiry(
+                reference=reference,
+                kind="ifg",
+                subject=subject,
+                text="Frage?",
+                received_on=received,
+                deadline=deadline,
+                status=status,
+                created_by_id=user.id,
+                assignee_id=user.id,
+            )
+        )
         db.session.commit()
 
 
@@ -203,8 +222,9 @@ def test_list_columns_fill_the_row_fields_of_the_same_name():
 def test_requester_data_stays_out_of_the_knowledge_base(app, staff):
     with app.app_context():
         before = {d.doc_id for d in knowledge_base().documents()}
-    new_inquiry(staff, text=SAMPLE_INQUIRY.read_text(), requester_name="Hans-Peter Pauly",
-                requester_email="pauly@example.org")  # fmt: skip
+    new_inquiry(
+        staff, text=SAMPLE_INQUIRY.read_text(), requester_name="Hans-Peter Pauly", requester_email="pauly@example.org"
+    )
     post(staff, "/inquiries/1/questions/draft")
     wait_for_jobs(app)
     with app.app_context():
@@ -215,8 +235,17 @@ def test_requester_data_stays_out_of_the_knowledge_base(app, staff):
 
 def test_staff_can_correct_the_metadata(app, staff):
     new_inquiry(staff, text="1. Wie viele Schulen gibt es?")
-    response = post(staff, "/inquiries/1/edit", {"reference": "NEU-AZ", "kind": "ifg", "subject": "Schulen",
-                                                  "received_on": "2026-01-14", "deadline": "2026-03-01"})  # fmt: skip
+    response = post(
+        staff,
+        "/inquiries/1/edit",
+        {
+            "reference": "NEU-AZ",
+            "kind": "ifg",
+            "subject": "Schulen",
+            "received_on": "2026-01-14",
+            "deadline": "2026-03-01",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         inquiry = db.session.get(Inquiry, 1)

@@ -19,8 +19,9 @@ TEXT = """Anfrage zur Schulsanierung
 
 
 def create(staff) -> str:
-    response = post(staff, "/inquiries/new", {"reference": "S-1", "kind": "council", "received_on": "2026-01-14",
-                                              "text": TEXT})  # fmt: skip
+    response = post(
+        staff, "/inquiries/new", {"reference": "S-1", "kind": "council", "received_on": "2026-01-14", "text": TEXT}
+    )
     return response.headers["Location"]
 
 
@@ -49,8 +50,10 @@ def test_split_at_a_sentence_and_merge_back(app, staff):
     page = staff.get("/inquiries/1").get_data(as_text=True)
     position = re.search(rf'id="position-{first}" name="position">\s*<option value="(\d+)"', page).group(1)
     post(staff, f"/inquiries/1/questions/{first}/split", {"position": position, "new_label": "1b"})
-    assert questions(app)[:2] == [("1", "Wie viele Schulen wurden 2025 saniert?"),
-                                  ("1b", "Welche Kosten sind dabei entstanden?")]  # fmt: skip
+    assert questions(app)[:2] == [
+        ("1", "Wie viele Schulen wurden 2025 saniert?"),
+        ("1b", "Welche Kosten sind dabei entstanden?"),
+    ]
     post(staff, f"/inquiries/1/questions/{first}/merge")
     label, text = questions(app)[0]
     assert label == "1" and "saniert?" in text and "Kosten" in text
@@ -66,8 +69,12 @@ def test_delete_and_add(app, staff):
 
 def test_duplicate_label_is_refused_with_a_reason(app, staff):
     create(staff)
-    response = post(staff, f"/inquiries/1/questions/{ids(app)[1]}/save", {"label": "1", "text": "Text"},
-                    headers={"HX-Request": "true"})  # fmt: skip
+    response = post(
+        staff,
+        f"/inquiries/1/questions/{ids(app)[1]}/save",
+        {"label": "1", "text": "Text"},
+        headers={"HX-Request": "true"},
+    )
     page = response.get_data(as_text=True)
     assert "ist schon vergeben" in page
     assert 'id="split-editor"' in page  # htmx receives only the question list
@@ -96,6 +103,10 @@ def test_split_before_a_phrase_inside_one_sentence(app, staff):
     response = post(staff, f"/inquiries/1/questions/{second}/split", {"before": "und was kostet", "new_label": "2b"})
     assert response.status_code == 302
     assert questions(app)[1:3] == [("2", "Welche Schulen folgen 2026"), ("2b", "und was kostet das?")]
-    missing = post(staff, f"/inquiries/1/questions/{second}/split", {"before": "gibt es nicht", "new_label": "2c"},
-                   headers={"HX-Request": "true"})  # fmt: skip
+    missing = post(
+        staff,
+        f"/inquiries/1/questions/{second}/split",
+        {"before": "gibt es nicht", "new_label": "2c"},
+        headers={"HX-Request": "true"},
+    )
     assert "kommt in Frage 2 nicht vor" in missing.get_data(as_text=True)

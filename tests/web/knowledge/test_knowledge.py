@@ -37,13 +37,16 @@ def test_bad_files_get_a_german_reason_and_the_good_ones_still_ingest(tmp_path, 
     seed_users(app)
     try:
         curator = login(app, "curator")
-        response = upload(curator, [
-            (io.BytesIO(NEW_DOCUMENT.encode()), "2026-03-antwort-hundesteuer.txt"),
-            (io.BytesIO(b"x" * 30_000), "riesig.txt"),
-            (io.BytesIO(b"%PDF-1.7\n kaputt"), "beschaedigt.pdf"),
-            (io.BytesIO(b"MZ\x90\x00"), "programm.exe"),
-            (io.BytesIO(b""), "leer.txt"),
-        ])  # fmt: skip
+        response = upload(
+            curator,
+            [
+                (io.BytesIO(NEW_DOCUMENT.encode()), "2026-03-antwort-hundesteuer.txt"),
+                (io.BytesIO(b"x" * 30_000), "riesig.txt"),
+                (io.BytesIO(b"%PDF-1.7\n kaputt"), "beschaedigt.pdf"),
+                (io.BytesIO(b"MZ\x90\x00"), "programm.exe"),
+                (io.BytesIO(b""), "leer.txt"),
+            ],
+        )
         assert response.status_code == 302
         wait_for_jobs(app)
         page = curator.get(response.headers["Location"]).get_data(as_text=True)
@@ -100,8 +103,11 @@ def test_list_filters_by_type_and_text(app, curator):
 def test_curator_corrects_metadata_and_reindexes(app, curator):
     with app.app_context():
         doc = next(d for d in knowledge_base().documents() if "pressemitteilung" in d.name)
-    post(curator, f"/knowledge/documents/{doc.doc_id}/metadata", {"title": "Pressemitteilung Online-Dienste",
-                                                                   "doc_type": "other", "date": "2025-03-19"})  # fmt: skip
+    post(
+        curator,
+        f"/knowledge/documents/{doc.doc_id}/metadata",
+        {"title": "Pressemitteilung Online-Dienste", "doc_type": "other", "date": "2025-03-19"},
+    )
     with app.app_context():
         changed = knowledge_base().document(doc.doc_id)
         assert (changed.title, str(changed.doc_type), changed.date) == (

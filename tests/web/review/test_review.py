@@ -20,8 +20,17 @@ TEXT = """Anfrage der Fraktion
 
 
 def drafted(app, staff) -> list[int]:
-    post(staff, "/inquiries/new", {"reference": "FWG/2026/1", "kind": "council", "received_on": "2026-01-14",
-                                   "text": TEXT, "requester_name": "FWG-Fraktion"})  # fmt: skip
+    post(
+        staff,
+        "/inquiries/new",
+        {
+            "reference": "FWG/2026/1",
+            "kind": "council",
+            "received_on": "2026-01-14",
+            "text": TEXT,
+            "requester_name": "FWG-Fraktion",
+        },
+    )
     post(staff, "/inquiries/1/questions/draft")
     wait_for_jobs(app)
     with app.app_context():
@@ -77,8 +86,9 @@ def test_approved_answer_is_locked_until_reopened(app, staff, reviewer):
     assert edit.status_code == 409
     assert "freigegeben und daher gesperrt" in edit.get_data(as_text=True)
     with app.app_context():
-        chunk_id = db.session.get(Draft, ids[1]).citations[0].chunk_id if db.session.get(Draft, ids[1]).citations \
-            else "x"  # fmt: skip
+        chunk_id = (
+            db.session.get(Draft, ids[1]).citations[0].chunk_id if db.session.get(Draft, ids[1]).citations else "x"
+        )
     post(staff, f"/answers/{ids[0]}/passages/add", {"chunk_id": chunk_id})
     with app.app_context():
         draft = db.session.get(Draft, ids[0])
