@@ -40,7 +40,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web.answers.drafting import run_drafting_job
     from web.inquiries import split_views
     from web.inquiries import views as inquiries
-    from web.inquiries.list_rows import init_app as init_list_rows
     from web.knowledge import views as knowledge
     from web.knowledge.ingestion import run_ingestion_job
     from web.letters import views as letters
@@ -54,7 +53,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     sessions.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
-    init_list_rows(app)
     _check_every_view_is_guarded(app)
 
     runner = web_jobs.JobRunner(app)

@@ -7,10 +7,8 @@ only on `Inquiry`; nothing in this module is ever sent to the knowledge base.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cached_property
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -159,27 +157,21 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
     """Loaded on demand: a page shows many users (authors, reviewers) but asks only the signed-in one for roles,
-    and the login loader fetches those with the user, in the same statement (`know_roles`)."""
+    whose loader fetches them with the user (web/accounts/sessions.py)."""
 
     @property
     def is_active(self) -> bool:
         return self.active
 
-    @cached_property
+    @property
     def roles(self) -> set[Role]:
-        """Computed once per request (the object lives in one request's session); navigation asks often."""
         return {Role(row.role) for row in self.role_rows}
-
-    def know_roles(self, roles: Iterable[str]) -> None:
-        """Take the role names the login loader fetched with the user: cheaper than loading the role rows."""
-        self.__dict__["roles"] = {Role(role) for role in roles}
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))
 
     def set_roles(self, roles: set[Role]) -> None:
         self.role_rows = [UserRole(role=str(role)) for role in sorted(roles)]
-        self.__dict__.pop("roles", None)
 
 
 class Inquiry(db.Model):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from drafter.errors import DocumentNotFound
 from drafter.models import DocType, DraftSentence, DraftStatus
@@ -31,19 +31,6 @@ from web.models import CitationRecord, Comment, Draft, Question, ReviewDecision,
 bp = Blueprint("drafts", __name__, url_prefix="/answers", template_folder="templates")
 
 FURTHER_PASSAGES = 8
-
-
-# The workspace's statements are built once: a statement built anew is hashed for SQLAlchemy's compiled
-# cache on every run, and building and hashing them cost more than running them (bench/web.py: 350 → 450
-# workspace views a second).
-_SIBLINGS = (
-    select(Draft.id, Question.label)
-    .join(Question)
-    .where(Question.inquiry_id == bindparam("inquiry_id"))
-    .order_by(Question.position)
-)
-_COMMENTS = select(Comment).where(Comment.draft_id == bindparam("draft_id")).order_by(Comment.id)
-_DECISIONS = select(ReviewDecision).where(ReviewDecision.draft_id == bindparam("draft_id")).order_by(ReviewDecision.id)
 
 
 @dataclass
@@ -95,10 +82,17 @@ def _type_label(value: str | None) -> str:
 def _workspace(draft: Draft, *, edit_text: str | None = None, conflict=None, status: int = 200):
     inquiry = draft.question.inquiry
     current = draft.current
-    siblings = db.session.execute(_SIBLINGS, {"inquiry_id": inquiry.id}).all()
+    siblings = db.session.execute(
+        select(Draft.id, Question.label)
+        .join(Question)
+        .where(Question.inquiry_id == inquiry.id)
+        .order_by(Question.position)
+    ).all()
     index = next(i for i, row in enumerate(siblings) if row.id == draft.id)
-    comments = db.session.scalars(_COMMENTS, {"draft_id": draft.id}).all()
-    decisions = db.session.scalars(_DECISIONS, {"draft_id": draft.id}).all()
+    comments = db.session.scalars(select(Comment).where(Comment.draft_id == draft.id).order_by(Comment.id)).all()
+    decisions = db.session.scalars(
+        select(ReviewDecision).where(ReviewDecision.draft_id == draft.id).order_by(ReviewDecision.id)
+    ).all()
     paragraphs = current.paragraphs
     sources = sources_of(draft, paragraphs)
     return render_template(

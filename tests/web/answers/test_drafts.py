@@ -88,7 +88,7 @@ def test_each_save_is_a_revision_with_a_diff(app, staff):
 
 
 def test_a_draft_read_for_the_workspace_keeps_its_revisions_after_a_commit(app, staff):
-    """The workspace loads revisions by a statement of its own; a reload after commit must not lose them."""
+    """A draft loaded for the workspace and reloaded after a commit keeps its revisions."""
     create_and_draft(app, staff)
     with app.app_context():
         draft = get_draft(draft_ids(app)[0])

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.web.conftest import SAMPLE_INQUIRY, login, make_app, post, seed_users, stop_app, wait_for_jobs
 from web.database import db
 from web.inquiries.deadlines import compute_deadline
-from web.inquiries.list_rows import RowData
+from web.inquiries.listing import RowData
 from web.inquiries.views import LIST_COLUMNS
 from web.knowledge_store import knowledge_base
 from web.models import Inquiry, User
@@ -178,7 +178,7 @@ def test_list_marks_overdue_inquiries_in_words_and_sorts(app, staff):
 
 
 def test_list_applies_each_views_own_filters(app, staff):
-    """The list's statements are kept between views: each view must still get the rows of its own filters."""
+    """Each view of the list gets the rows of its own filters, and their count."""
     today, later = date.today(), date.today() + timedelta(days=30)
     _add(app, "EINS-1", today, later, subject="Radwege")
     _add(app, "ZWEI-2", today, later, status="in_review", subject="Hallenbad")
@@ -198,7 +198,7 @@ def test_list_applies_each_views_own_filters(app, staff):
 
 
 def test_list_shows_changes_at_once(app, staff):
-    """Rows are rendered once per content: a changed subject, status or assignee name must show on the next view."""
+    """A changed subject, status or assignee name must show on the next view of the list."""
     today = date.today()
     _add(app, "AZ-7", today, today + timedelta(days=30), subject="Hallenbad")
     assert "Hallenbad" in staff.get("/inquiries/").get_data(as_text=True)
