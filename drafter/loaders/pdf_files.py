@@ -56,7 +56,9 @@ _PLACEHOLDER_TITLES = re.compile(
 def load_pdf(path: Path, data: bytes, limits: ParseLimits) -> LoadedDocument:
     reader = _open(path, data)
     try:
-        # Counting walks the page tree only; extracting text is what costs time per page.
+        # The count the page tree declares costs nothing; counting its pages walks the tree (3 s for 20,000),
+        # which a file that understates its count still pays. Extracting text is what costs time per page.
+        check_count(path, _declared_pages(reader), limits.max_pages, "Seiten", "DRAFTER_MAX_PAGES")
         check_count(path, len(reader.pages), limits.max_pages, "Seiten", "DRAFTER_MAX_PAGES")
         raw_pages = [page.extract_text(extraction_mode="plain") or "" for page in reader.pages]
     except DocumentOverLimit:
@@ -154,6 +156,14 @@ def _open(path: Path, data: bytes) -> PdfReader:
     except Exception as exc:  # pypdf raises many unrelated types on a broken file structure
         raise UnreadableDocument(path, _damage(data)) from exc
     return reader
+
+
+def _declared_pages(reader: PdfReader) -> int:
+    """The page count in the document's page tree, 0 if it has none that makes sense (then the pages are counted)."""
+    try:
+        return int(reader.trailer["/Root"]["/Pages"]["/Count"])
+    except Exception:  # a missing or broken page tree is reported when the pages are read
+        return 0
 
 
 def _damage(data: bytes) -> str:
