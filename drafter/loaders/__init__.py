@@ -70,7 +70,8 @@ def load_document(path: Path, max_bytes: int | None = None, limits: ParseLimits 
     if path.suffix.lower() not in _LOADERS:
         raise UnsupportedFileType(path, SUPPORTED_LABEL)
     limits = limits or ParseLimits.from_env()
-    return run_limited(read_document, path, max_bytes, limits, path=path, limits=limits)
+    document, _ = run_limited(read_document, path, max_bytes, limits, path=path, limits=limits)
+    return document
 
 
 def read_document(path: Path, max_bytes: int | None, limits: ParseLimits) -> LoadedDocument:

@@ -4,30 +4,40 @@ The content limits (`drafter.loaders.limits`) catch the hostile files we know of
 expensive step; this catches the rest. Every file is read in a process of its own that sets
 an address-space limit (RLIMIT_AS) and a CPU-time limit (RLIMIT_CPU) on itself before it
 reads anything. Past the memory limit an allocation fails (MemoryError, or a crash in C
-code); past the CPU limit the kernel ends the process. Either way the caller gets a German
-`ParsingAborted` and the web worker or the ingest run carries on with the next file.
+code); past the CPU limit the kernel ends the process; past four times the CPU limit in
+wall-clock time (a child that waits for something) the server kills it. Either way the caller
+gets a German `ParsingAborted` and the web worker or the ingest run carries on.
 
-The child is forked from multiprocessing's fork server, a small process started once per
-calling process that has imported the loaders (and the calling script's modules), not from
-the caller itself. Forking a gunicorn worker directly would copy a process with many threads
-(requests, torch's thread pool), and the child may deadlock on a lock one of them held at the
-moment of the fork; nor is it cheaper. Measured on the 2-core test machine with torch and the
-embedding model loaded in the caller: 7–8 ms per file from the fork server, 9 ms forking the
-caller, against 0.3 ms for reading the same small text file in-process; the fork server
-starts once, in about 0.2 s. As for any program using multiprocessing, a calling script must
-guard its top level with `if __name__ == "__main__"` (`python -m drafter`, gunicorn and
-flask do).
+The children are forked from a small parse server of our own: a fresh interpreter, started
+once per calling process (`serve`), that has imported the loaders
+and does nothing but fork. Each call hands it one end of a socket pair; the child reads the
+request from it and writes the result back, and the server adds the child's exit status and
+peak memory once it has ended. Forking the caller itself would copy a process with many
+threads (gunicorn's, torch's) whose locks the child may find held; multiprocessing's
+fork server would do, but on Python 3.11 every child imports the caller's main script again
+(its preloading of `__main__` looks for a key the parent never sends): 50 ms a file under
+gunicorn, seconds under a script that imports torch. Measured on the 2-core test machine:
+see bench/hostile.py and the README ("Grenzen beim Einlesen").
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import logging
+import os
+import pickle
 import resource
+import select
 import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from drafter.config import ParseLimits
@@ -36,74 +46,222 @@ from drafter.errors import ParsingAborted
 from .limits import german_number
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
-_CONTEXT = multiprocessing.get_context("forkserver")
-_WALL_FACTOR = 4
-"""The child is given this many times its CPU time in wall-clock time: on a busy machine it gets only part of a core."""
+WALL_FACTOR = 4
+"""A child is given this many times its CPU time in wall-clock time: on a busy machine it gets only part of a core."""
+_HEADER = struct.Struct("!Q")
 
 
 class ChildTraceback(Exception):
     """The traceback of an error raised in the child, set as the error's cause so that logs keep showing it."""
 
 
-def run_limited(function: Callable[..., T], *args: Any, path: Path, limits: ParseLimits) -> T:
-    """`function(*args)` in a child process under `limits`; its result or its exception, raised here.
+@dataclass(frozen=True)
+class ChildUsage:
+    """What one child process used, as the kernel counted it."""
 
-    `function` must be importable by name (a module-level function) and should raise only
-    `DocumentError`s; `path` names the file in the message when the child is stopped.
+    cpu_seconds: float
+    peak_bytes: int
+
+
+def run_limited(function: Callable[..., T], *args: Any, path: os.PathLike, limits: ParseLimits) -> tuple[T, ChildUsage]:
+    """`function(*args)` in a child process under `limits`: its result and the child's usage, or its exception.
+
+    `function` must be importable by name (a module-level function, not one of a script run as
+    `__main__`) and should raise only `DocumentError`s; `path` names the file in the message
+    when the child is stopped.
     """
-    # The fork server imports these once, so every child starts with the loaders and their libraries in memory;
-    # `__main__` too, or every child would import the calling script again.
-    _CONTEXT.set_forkserver_preload(["__main__", "drafter.loaders"])
-    receiver, sender = _CONTEXT.Pipe(duplex=False)
-    child = _CONTEXT.Process(
-        target=_run_child, args=(sender, limits, function, args), name="drafter-parse", daemon=True
-    )
-    child.start()
-    sender.close()
-    wall_seconds = _WALL_FACTOR * limits.cpu_seconds
-    try:
-        if not receiver.poll(wall_seconds):
-            child.kill()
-            raise ParsingAborted(path, _too_slow(wall_seconds))
+    wall_seconds = WALL_FACTOR * limits.cpu_seconds
+    mine, theirs = socket.socketpair()
+    with mine:
         try:
-            outcome, value, trace = receiver.recv()
-        except EOFError:  # the child ended without a word: killed by the kernel or crashed in C code
-            outcome, value, trace = "died", None, ""
-    finally:
-        receiver.close()
-        child.join()
-    if outcome == "ok":
-        return value
-    if outcome == "error":
-        raise value from ChildTraceback(trace)
-    if outcome == "memory":
+            _server().submit(theirs, wall_seconds)
+        finally:
+            theirs.close()
+        mine.settimeout(wall_seconds + 30)  # the server kills the child at wall_seconds; this only guards the server
+        try:
+            _send_frame(mine, pickle.dumps((function, args, limits)))
+            frames = _read_frames(mine)
+        except (OSError, EOFError) as exc:  # a request that never got an answer: the server itself is gone
+            raise ParsingAborted(path, _died(None, limits)) from exc
+    ending = frames.pop() if frames and frames[-1][0] == "exit" else ("exit", None, False, 0.0, 0)
+    _, exitcode, timed_out, cpu_seconds, peak_bytes = ending
+    usage = ChildUsage(cpu_seconds, peak_bytes)
+    log.debug("%s gelesen: %.2f s Rechenzeit, %d MB", os.fspath(path), cpu_seconds, peak_bytes >> 20)
+    if timed_out:
+        raise ParsingAborted(path, _too_slow(wall_seconds))
+    outcome = frames[0] if frames else ("died", None, "")
+    if outcome[0] == "ok":
+        return outcome[1], usage
+    if outcome[0] == "error":
+        raise outcome[1] from ChildTraceback(outcome[2])
+    if outcome[0] == "memory":
         raise ParsingAborted(path, _out_of_memory(limits))
-    raise ParsingAborted(path, _died(child.exitcode, limits))
+    raise ParsingAborted(path, _died(exitcode, limits))
 
 
-def _run_child(sender: Connection, limits: ParseLimits, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    # On top of what the child starts with: the fork server also imports the calling script's modules
-    # (torch, for a script that embeds), and those should not count against the file.
-    address_space = _address_space() + limits.memory_bytes
-    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
-    # SIGXCPU at the soft limit ends the process; the hard limit (SIGKILL) is there should anything catch it.
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+class _Server:
+    """The caller's side of the parse server: the control socket that new requests are handed over."""
+
+    def __init__(self) -> None:
+        self.owner = os.getpid()
+        self._control, theirs = socket.socketpair()
+        environment = dict(os.environ, PYTHONPATH=os.pathsep.join(path or "." for path in sys.path))
+        with theirs:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", f"from drafter.loaders.sandbox import serve; serve({theirs.fileno()})"],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                env=environment,
+            )
+        self._lock = threading.Lock()
+
+    def submit(self, request: socket.socket, wall_seconds: float) -> None:
+        with self._lock:
+            socket.send_fds(self._control, [b"%d" % wall_seconds], [request.fileno()])
+
+    @property
+    def alive(self) -> bool:
+        return self.owner == os.getpid() and self._process.poll() is None
+
+
+_current: _Server | None = None
+_starting = threading.Lock()
+
+
+def _server() -> _Server:
+    """The parse server of this process, started on first use and again if it died (or after a fork)."""
+    global _current
+    with _starting:
+        if _current is None or not _current.alive:
+            _current = _Server()
+        return _current
+
+
+# ---------------------------------------------------------------- the server process
+
+
+def serve(control_fd: int) -> None:
+    """Fork a child for every request handed over `control_fd`; report each child's end; stop when the caller does."""
+    control = socket.socket(fileno=control_fd)
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_read, False)
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler, so that SIGCHLD wakes the select below
+    children: dict[int, tuple[socket.socket, float, list[bool]]] = {}
+    while True:
+        now = time.monotonic()
+        deadlines = [deadline for _, deadline, _ in children.values()]
+        timeout = max(0.0, min(deadlines) - now) if deadlines else None
+        try:
+            ready, _, _ = select.select([control, wake_read], [], [], timeout)
+        except InterruptedError:
+            ready = []
+        if control in ready:
+            message, fds, _, _ = socket.recv_fds(control, 32, 1)
+            if not message:
+                break  # the caller has gone
+            request = socket.socket(fileno=fds[0])
+            pid = os.fork()
+            if pid == 0:  # the child keeps only its own request: a copy of another would hold back that one's end
+                for other, _, _ in children.values():
+                    other.close()
+                control.close()
+                os.close(wake_read)
+                os.close(wake_write)
+                _run_child(request)
+            children[pid] = (request, now + float(message), [False])
+        if wake_read in ready:
+            while True:
+                try:
+                    os.read(wake_read, 512)
+                except BlockingIOError:
+                    break
+        _reap(children)
+        for pid, (_, deadline, timed_out) in children.items():
+            if time.monotonic() > deadline and not timed_out[0]:
+                timed_out[0] = True
+                os.kill(pid, signal.SIGKILL)
+
+
+def _reap(children: dict[int, tuple[socket.socket, float, list[bool]]]) -> None:
+    for pid in list(children):
+        ended, status, usage = os.wait4(pid, os.WNOHANG)
+        if ended == 0:
+            continue
+        request, _, timed_out = children.pop(pid)
+        cpu_seconds = usage.ru_utime + usage.ru_stime
+        ending = ("exit", os.waitstatus_to_exitcode(status), timed_out[0], cpu_seconds, usage.ru_maxrss * 1024)
+        with contextlib.suppress(OSError):  # the caller stopped listening (it timed out or went away)
+            _send_frame(request, pickle.dumps(ending))
+        request.close()
+
+
+def _run_child(request: socket.socket) -> None:
+    """In the forked child: read the request, set the limits, run it, send the outcome, and end."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
     try:
-        outcome = ("ok", function(*args), "")
-    except MemoryError:
-        outcome = ("memory", None, "")
-    except Exception as error:
-        if _ran_out_of_memory(error):  # a loader's safety net turned the MemoryError into "unreadable"
+        frame = _read_frame(request)
+        function, args, limits = pickle.loads(frame)
+        # On top of what the child starts with (the server's interpreter and the loaders).
+        address_space = _address_space() + limits.memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+        # SIGXCPU at the soft limit ends the process; the hard limit (SIGKILL) is there should anything catch it.
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+        try:
+            outcome = ("ok", function(*args), "")
+        except MemoryError:
             outcome = ("memory", None, "")
-        else:  # tracebacks cannot be pickled; their text can
-            outcome = ("error", error, "".join(traceback.format_exception(error)))
-    try:
-        sender.send(outcome)
-    except MemoryError:  # a result too large to copy within the limit
-        sender.send(("memory", None, ""))
+        except Exception as error:
+            if _ran_out_of_memory(error):  # a loader's safety net turned the MemoryError into "unreadable"
+                outcome = ("memory", None, "")
+            else:  # tracebacks cannot be pickled; their text can
+                outcome = ("error", error, "".join(traceback.format_exception(error)))
+        try:
+            data = pickle.dumps(outcome)
+        except MemoryError:  # a result too large to copy within the limit
+            data = pickle.dumps(("memory", None, ""))
+        _send_frame(request, data)
     finally:
-        sender.close()
+        os._exit(0)
+
+
+# ---------------------------------------------------------------- frames and messages
+
+
+def _send_frame(connection: socket.socket, data: bytes) -> None:
+    connection.sendall(_HEADER.pack(len(data)) + data)
+
+
+def _read_frame(connection: socket.socket) -> bytes:
+    size = _HEADER.unpack(_read_exactly(connection, _HEADER.size))[0]
+    return _read_exactly(connection, size)
+
+
+def _read_exactly(connection: socket.socket, size: int) -> bytes:
+    parts = []
+    while size:
+        part = connection.recv(min(size, 1 << 20))
+        if not part:
+            raise EOFError
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def _read_frames(connection: socket.socket) -> list[tuple[Any, ...]]:
+    """Every frame until both the child and the server have closed their ends; a frame cut off is dropped."""
+    frames = []
+    while True:
+        try:
+            frames.append(pickle.loads(_read_frame(connection)))
+        except EOFError:
+            return frames
+        except pickle.UnpicklingError:  # the child was killed while writing
+            continue
 
 
 def _address_space() -> int:
@@ -143,7 +301,12 @@ def _died(exitcode: int | None, limits: ParseLimits) -> str:
             "abgebrochen. Bitte die Datei in kleinere Teile aufteilen und diese einzeln hochladen. "
             "Die Grenze legt die IT-Betreuung fest (DRAFTER_PARSE_CPU_SECONDS)."
         )
-    ending = f"Signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"Exit-Status {exitcode}"
+    if exitcode is None:
+        ending = "ohne Rückmeldung"
+    elif exitcode < 0:
+        ending = f"Signal {-exitcode}"
+    else:
+        ending = f"Exit-Status {exitcode}"
     return (
         f"Das Programm, das die Datei liest, ist abgestürzt ({ending}); vermutlich ist die Datei beschädigt oder "
         f"braucht mehr als {german_number(limits.memory_bytes / 1_048_576)} MB Arbeitsspeicher. "
