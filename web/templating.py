@@ -9,6 +9,7 @@ from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from drafter.models import DraftStatus
 from web.models import AnswerStatus, InquiryKind, JobState, Role
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
             "Role": Role,
             "InquiryKind": InquiryKind,
             "AnswerStatus": AnswerStatus,
+            "DraftStatus": DraftStatus,
             "JobState": JobState,
             "today": today_local(),
             "has_role": lambda *roles: current_user.is_authenticated and current_user.has_role(*roles),
