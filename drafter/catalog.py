@@ -3,15 +3,19 @@
 It is the source of truth: Chroma holds vectors and the keyword index holds scores, both
 derived from what is recorded here and rebuilt from it when needed. Analysed keyword tokens
 are stored per passage so the keyword index can be rebuilt at ingest without analysing
-every passage again.
+every passage again. What a curator corrected (title, type, date, authority) is kept per
+source file in `corrections` and laid over what a new version of the file is detected as,
+so a re-upload never undoes a correction.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +29,7 @@ CREATE TABLE IF NOT EXISTS documents (
     sha256 TEXT NOT NULL,
     title TEXT NOT NULL,
     doc_type TEXT NOT NULL,
-    type_fixed INTEGER NOT NULL DEFAULT 0,
+    corrections TEXT NOT NULL DEFAULT '{}',
     date TEXT,
     authority TEXT,
     text TEXT NOT NULL,
@@ -54,6 +58,7 @@ CREATE TABLE IF NOT EXISTS embedded (
 );
 """
 
+_CORRECTABLE = frozenset({"doc_type", "title", "date", "authority"})
 _DOC_COLUMNS = "doc_id, name, source, sha256, title, doc_type, date, authority, ingested_at"
 _CHUNK_COLUMNS = (
     "chunk_id, doc_id, ordinal, text, char_start, char_end, kind, page, heading, label, question, answer_start"
@@ -68,6 +73,17 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
+        self._add_corrections_column()
+
+    def _add_corrections_column(self) -> None:
+        """Catalogs written before corrections were kept had a `type_fixed` flag: a fixed type becomes the
+        first correction."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        if "corrections" in columns:
+            return
+        with self.transaction() as db:
+            db.execute("ALTER TABLE documents ADD COLUMN corrections TEXT NOT NULL DEFAULT '{}'")
+            db.execute("UPDATE documents SET corrections = json_object('doc_type', doc_type) WHERE type_fixed = 1")
 
     def close(self) -> None:
         with self._lock:
@@ -109,25 +125,31 @@ class Catalog:
                            (reference, reference, reference))  # fmt: skip
         return [doc for (doc_id,) in rows if (doc := self.document(doc_id))]
 
-    def by_source(self, source: str) -> tuple[str, str, bool] | None:
-        """(doc_id, sha256, type_fixed) of the document ingested from `source`."""
-        rows = self._query("SELECT doc_id, sha256, type_fixed FROM documents WHERE source = ?", (source,))
-        return (rows[0][0], rows[0][1], bool(rows[0][2])) if rows else None
+    def by_source(self, source: str) -> tuple[str, str] | None:
+        """(doc_id, sha256) of the document ingested from `source`."""
+        rows = self._query("SELECT doc_id, sha256 FROM documents WHERE source = ?", (source,))
+        return (rows[0][0], rows[0][1]) if rows else None
 
     def document_text(self, doc_id: str) -> str | None:
         rows = self._query("SELECT text FROM documents WHERE doc_id = ?", (doc_id,))
         return rows[0][0] if rows else None
 
     def save_document(self, info: DocumentInfo, text: str, chunks: list[Chunk], tokens: list[list[str]],
-                      type_fixed: bool) -> None:  # fmt: skip
-        """Insert or replace a document together with all its passages, atomically."""
+                      type_fixed: bool) -> DocumentInfo:  # fmt: skip
+        """Insert or replace a document together with all its passages, atomically; the curator's corrections
+        of an earlier version of the same file win over what was detected. Returns the document as stored."""
         with self.transaction() as db:
+            row = db.execute("SELECT corrections FROM documents WHERE source = ?", (info.source,)).fetchone()
+            corrections = json.loads(row[0]) if row else {}
+            if type_fixed:
+                corrections["doc_type"] = str(info.doc_type)
+            info = replace(info, **{k: DocType(v) if k == "doc_type" else v for k, v in corrections.items()})
             db.execute("DELETE FROM documents WHERE doc_id = ? OR source = ?", (info.doc_id, info.source))
             db.execute(
-                "INSERT INTO documents (doc_id, name, source, sha256, title, doc_type, type_fixed, date, "
+                "INSERT INTO documents (doc_id, name, source, sha256, title, doc_type, corrections, date, "
                 "authority, text, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (info.doc_id, info.name, info.source, info.sha256, info.title, str(info.doc_type),
-                 int(type_fixed), info.date, info.authority, text, _now()),
+                 json.dumps(corrections), info.date, info.authority, text, _now()),
             )  # fmt: skip
             db.executemany(
                 f"INSERT INTO chunks ({_CHUNK_COLUMNS}, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -135,16 +157,21 @@ class Catalog:
                   c.heading, c.label, c.question, c.answer_start, " ".join(t)) for c, t in zip(chunks, tokens,
                                                                                                strict=True)],
             )  # fmt: skip
+        return info
 
     def update_document(self, doc_id: str, **fields: str | None) -> None:
-        allowed = {"doc_type", "title", "date", "authority"}
-        updates = {k: v for k, v in fields.items() if k in allowed and v is not None}
+        """A curator's correction: applied now and remembered for every later version of the file."""
+        updates = {k: v for k, v in fields.items() if k in _CORRECTABLE and v is not None}
         if not updates:
             return
         assignments = ", ".join(f"{column} = ?" for column in updates)
-        extra = ", type_fixed = 1" if "doc_type" in updates else ""
         with self.transaction() as db:
-            db.execute(f"UPDATE documents SET {assignments}{extra} WHERE doc_id = ?", (*updates.values(), doc_id))
+            row = db.execute("SELECT corrections FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+            corrections = {**(json.loads(row[0]) if row else {}), **updates}
+            db.execute(
+                f"UPDATE documents SET {assignments}, corrections = ? WHERE doc_id = ?",
+                (*updates.values(), json.dumps(corrections), doc_id),
+            )
 
     def delete_document(self, doc_id: str) -> None:
         with self.transaction() as db:

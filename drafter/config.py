@@ -21,6 +21,7 @@ SQLite under the data directory, the embedding model shipped in the PyPI package
 | DRAFTER_PARSE_MEMORY_MB      | 2048                             | memory the process that reads one file may take |
 | DRAFTER_PARSE_CPU_SECONDS    | 180                              | CPU time of the process that reads one file |
 | DRAFTER_MIN_EVIDENCE         | 0.23                             | evidence score below which a draft abstains |
+| DRAFTER_AUTHORITY_NAME       | (unset)                          | own authority; others' passages are labelled |
 | DRAFTER_LLM_URL              | (unset: extractive drafts)       | base URL of an OpenAI-compatible or Ollama server |
 | DRAFTER_LLM_PROVIDER         | openai                           | `openai` (vLLM, llama.cpp server) or `ollama` |
 | DRAFTER_LLM_MODEL            | (server default)                 | model name sent to the server |
@@ -111,6 +112,8 @@ class Settings:
     max_file_bytes: int = 50 * 1_048_576
     parse_limits: ParseLimits = field(default_factory=ParseLimits)
     min_evidence: float = 0.23
+    authority_name: str | None = None
+    """The authority drafter answers for („Landkreis Talbach“); unset, no passage is labelled as foreign."""
     llm: LLMSettings = field(default_factory=LLMSettings)
 
     @classmethod
@@ -136,6 +139,7 @@ class Settings:
             max_file_bytes=int(float(_env("DRAFTER_MAX_FILE_MB", "50")) * 1_048_576),
             parse_limits=ParseLimits.from_env(),
             min_evidence=float(_env("DRAFTER_MIN_EVIDENCE", "0.23")),
+            authority_name=os.environ.get("DRAFTER_AUTHORITY_NAME", "").strip() or None,
             llm=llm,
         )
         return replace(settings, **overrides) if overrides else settings

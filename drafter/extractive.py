@@ -1,17 +1,23 @@
 """Extractive drafts: the best evidence sentences, each with its source, or a plain abstention.
 
-Without a language model the most honest draft quotes: it picks the sentences of the best
-passages that cover the question's content words, prefers the direct answer given to an
-earlier, similar question, and cites every sentence with the passage and the exact quote.
-When no passage reaches the evidence threshold the draft says so instead of quoting
-something unrelated.
+Without a language model the most honest draft quotes: it leads with the one sentence that best
+answers the question (its content words, the asked answer type, the direct answer given to an
+earlier, similar question, the newer of two documents), adds at most two sentences that back it,
+and cites every sentence with the passage and the exact quote. Questions, headings, table rows,
+greetings and sentences that report someone asking are never quoted. When no passage reaches the
+evidence threshold the draft says so instead of quoting something unrelated.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from drafter.answer_text import render_answer
+from drafter.answer_types import AnswerType, expected_answer_type, gives_answer_type
+from drafter.confidence import Judgement, judge, outcome_features
+from drafter.learned import LinearModel, load_model
 from drafter.models import (
     Chunk,
     ChunkKind,
@@ -25,54 +31,129 @@ from drafter.models import (
 from drafter.retrieval.german_analyzer import GermanAnalyzer
 from drafter.retrieval.hybrid import weighted_coverage
 from drafter.sentences import sentence_spans
+from drafter.text_cleaning import collapse_whitespace
 
 ABSTENTION_SENTENCE = "Die Wissensbasis enthält zu dieser Frage keine belastbaren Informationen."
 """The one sentence that says „no basis“: the extractive drafter uses it, and the LLM must answer with it."""
 ABSTENTION = f"{ABSTENTION_SENTENCE} Die Antwort muss fachlich ergänzt werden."
 MAX_PASSAGES = 5
-MAX_SENTENCES = 5
+MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 700
 MIN_QUOTE_WORDS = 4
-MIN_RELATIVE_SCORE = 0.4
-"""A sentence is quoted only when it covers the question at least this well relative to the best sentence."""
+MIN_RELATIVE_SCORE = 0.6
+"""A sentence beside the lead is quoted only when it scores at least this share of the lead's score."""
 PASSAGE_EVIDENCE_FLOOR = 0.5
 """A passage is quoted only when its evidence reaches this share of the abstention threshold."""
+PASSAGE_WEIGHT = 1.0
+"""Weight of the passage's retrieval score (relative to the best passage, 0–1) against the sentence's coverage."""
+TYPE_BONUS = 0.25
+"""For a sentence of the asked answer type (a number for „Wie viele“): it outweighs a shared word or two."""
+DIRECT_ANSWER_BONUS = 0.3
+NEWER_BONUS = 0.05
+"""Between two sentences of the asked type that answer alike, the one from the newer document leads."""
+OTHER_AUTHORITY_PENALTY = 0.5
+"""Another authority's sentence leads only when no own sentence comes close."""
+OLDER_FIGURE_PENALTY = 0.5
+"""A figure that a newer document states again gives way to the newer one and is marked with its date."""
+LEAD_CHARS = 350
+"""The lead quote reads on into the next sentence of its paragraph while both fit in this many characters:
+a direct answer („Nein.“, „Das hängt von … ab.“) is followed by the sentence that gives its substance."""
+RARE_TERMS = 2
+"""How many of the question's rarest words a sentence or passage is checked for."""
 
 _analyzer = GermanAnalyzer()
 
 
 @dataclass
-class _Candidate:
+class Candidate:
+    """A sentence that could be quoted, with the evidence features the lead model weighs."""
+
     hit: SearchHit
     passage_rank: int
     start: int
     end: int
-    score: float
+    features: dict[str, float]
+    score: float = 0.0
+    following_end: int | None = None
+    """End of the next sentence of the same paragraph, when it can be quoted: the lead reads on into it."""
+    note: str | None = None
+    """„Stand 11/2024“ when a newer document states the same figure."""
+
+    @property
+    def text(self) -> str:
+        return self.hit.chunk.text[self.start : self.end]
 
 
-def draft_extractive(question: SubQuestion, hits: list[SearchHit], min_evidence: float) -> DraftAnswer:
+def draft_extractive(
+    question: SubQuestion, hits: list[SearchHit], min_evidence: float, own_authority: str | None = None
+) -> DraftAnswer:
+    """`own_authority` is the authority drafter answers for: another authority's passages are labelled,
+    led by the own ones, and a draft that quotes them is never marked `drafted`."""
     supporting = supporting_hits(hits, min_evidence)
-    chosen = _choose_sentences(supporting)
+    answer_type = expected_answer_type(question.text)
+    chosen = choose_sentences(supporting, answer_type, own_authority)
     if not chosen:
         return abstention(question)
+    judgement = judge_draft(question.text, answer_type, supporting, chosen, load_model("outcome"))
+    foreign = sorted({c.hit.document.authority or "" for c in chosen if c.features["other_authority"]})
+    if foreign:
+        judgement = Judgement(DraftStatus.NEEDS_REVIEW, judgement.probability, _foreign_reason(foreign))
     citations: list[Citation] = []
     sentences: list[DraftSentence] = []
     markers: dict[str, int] = {}
     for candidate in chosen:
         chunk = candidate.hit.chunk
         marker = markers.setdefault(chunk.chunk_id, len(markers) + 1)
-        quote = chunk.text[candidate.start : candidate.end]
-        citations.append(citation_for(candidate.hit, marker, candidate.start, candidate.end))
-        sentences.append(DraftSentence(text=quote, markers=[marker]))
+        citation = citation_for(candidate.hit, marker, candidate.start, candidate.end)
+        citations.append(replace(citation, other_authority=bool(candidate.features["other_authority"])))
+        text = collapse_whitespace(candidate.text)
+        sentences.append(DraftSentence(text=text, markers=[marker], note=candidate.note))
     return DraftAnswer(
         label=question.label,
         question=question.text,
         group=question.group,
-        answer=" ".join(f"{s.text} [{s.markers[0]}]" for s in sentences),
-        status=DraftStatus.DRAFTED,
+        answer=render_answer(sentences),
+        status=judgement.status,
         citations=citations,
         sentences=sentences,
+        notice=judgement.reason,
     )
+
+
+def _foreign_reason(authorities: list[str]) -> str:
+    names = ", ".join(authorities)
+    return (
+        f"Zitiert wird eine Fundstelle einer anderen Behörde ({names}); ihre Angaben dürfen nicht als eigene "
+        "ausgegeben werden. Bitte als fremde Angabe kennzeichnen oder durch eigene Zahlen ersetzen."
+    )
+
+
+def judge_draft(
+    question: str, answer_type: AnswerType, hits: list[SearchHit], chosen: list[Candidate], model: LinearModel
+) -> Judgement:
+    """Whether the chosen sentences can be marked `drafted`, by the fitted outcome model."""
+    type_missing = _type_missing(answer_type, chosen)
+    features = draft_features(question, answer_type, hits, chosen)
+    return judge(model, features, question, hits, _quoted(chosen), type_missing)
+
+
+def draft_features(
+    question: str, answer_type: AnswerType, hits: list[SearchHit], chosen: list[Candidate]
+) -> dict[str, float]:
+    features = outcome_features(question, hits, _quoted(chosen))
+    features["type_missing"] = float(_type_missing(answer_type, chosen) is not None)
+    return features
+
+
+def _quoted(chosen: list[Candidate]) -> list[tuple[SearchHit, str, float]]:
+    return [(c.hit, c.text, c.score) for c in chosen]
+
+
+def _type_missing(answer_type: AnswerType, chosen: list[Candidate]) -> AnswerType | None:
+    """The asked answer type when no quoted sentence gives it."""
+    if answer_type == AnswerType.OPEN or any(c.features["type_match"] for c in chosen):
+        return None
+    return answer_type
 
 
 def supporting_hits(hits: list[SearchHit], min_evidence: float) -> list[SearchHit]:
@@ -106,42 +187,146 @@ def citation_for(hit: SearchHit, marker: int, start: int, end: int) -> Citation:
         page=hit.chunk.page,
         doc_type=str(hit.document.doc_type),
         date=hit.document.date,
+        authority=hit.document.authority,
     )
 
 
-def _choose_sentences(hits: list[SearchHit]) -> list[_Candidate]:
-    """The best sentence of each supporting passage, then more of the top passage, in reading order."""
-    per_passage = [sorted(_candidates(hit, rank), key=lambda c: -c.score) for rank, hit in enumerate(hits)]
-    best = max((candidates[0].score for candidates in per_passage if candidates), default=0.0)
-    per_passage = [[c for c in candidates if c.score >= MIN_RELATIVE_SCORE * best] for candidates in per_passage]
-    chosen = [candidates[0] for candidates in per_passage if candidates]
-    length = sum(c.end - c.start for c in chosen)
-    for candidate in per_passage[0][1:] if per_passage else []:
+def choose_sentences(
+    hits: list[SearchHit], answer_type: AnswerType, own_authority: str | None = None
+) -> list[Candidate]:
+    """The lead, the sentence that best answers the question, then up to two that score nearly as well, in
+    reading order after it: the first sentence a reader sees is the one that answers."""
+    candidates = sentence_candidates(hits, answer_type, own_authority)
+    for candidate in candidates:
+        candidate.score = lead_score(candidate.features)
+    if answer_type in (AnswerType.NUMBER, AnswerType.AMOUNT):
+        _mark_older_figures(candidates)
+    candidates.sort(key=lambda c: -c.score)
+    if not candidates:
+        return []
+    lead = candidates[0]
+    if lead.following_end is not None and lead.following_end - lead.start <= LEAD_CHARS:
+        lead = replace(lead, end=lead.following_end)
+    chosen, length = [lead], lead.end - lead.start
+    for candidate in candidates[1:]:
         size = candidate.end - candidate.start
-        if len(chosen) >= MAX_SENTENCES or length + size > MAX_ANSWER_CHARS:
+        if len(chosen) >= MAX_SENTENCES or candidate.score < MIN_RELATIVE_SCORE * lead.score:
             break
+        if length + size > MAX_ANSWER_CHARS or any(_overlap(c, candidate) for c in chosen):
+            continue
         chosen.append(candidate)
         length += size
-    return sorted(chosen, key=lambda c: (c.passage_rank, c.start))
+    return [lead, *sorted(chosen[1:], key=lambda c: (c.passage_rank, c.start))]
 
 
-def _candidates(hit: SearchHit, rank: int) -> list[_Candidate]:
-    """Sentences of the passage's answer that contain at least one word of the question."""
-    chunk = hit.chunk
-    body_start = chunk.answer_start if chunk.kind == ChunkKind.QA else 0
-    spans = [(body_start + s, body_start + e) for s, e in sentence_spans(chunk.text[body_start:])]
-    statements = [(s, e) for s, e in spans if not _is_question_or_heading(chunk.text[s:e])] or spans
+def lead_score(features: dict[str, float]) -> float:
+    """How well a sentence answers: the question's words it holds, its passage's retrieval score, the asked
+    answer type, and whether it is the answer given to an earlier, similar question. A logistic model fitted
+    on these features (bench/fit_models.py) chose the answering sentence less often on sets it was not
+    fitted on than these weights do, so the weights are set, and the fitted model decides only the status."""
+    return (
+        features["coverage"]
+        + PASSAGE_WEIGHT * features["passage_score"]
+        + TYPE_BONUS * features["type_match"]
+        + DIRECT_ANSWER_BONUS * features["direct_answer"]
+        + NEWER_BONUS * features["type_match"] * features["recency"]
+        - OTHER_AUTHORITY_PENALTY * features["other_authority"]
+    )
+
+
+def _overlap(a: Candidate, b: Candidate) -> bool:
+    return a.text == b.text or (a.hit.chunk.chunk_id == b.hit.chunk.chunk_id and a.start < b.end and b.start < a.end)
+
+
+def sentence_candidates(
+    hits: list[SearchHit], answer_type: AnswerType, own_authority: str | None = None
+) -> list[Candidate]:
+    """Every quotable sentence of the supporting passages that shares a word with the question."""
+    if not hits:
+        return []
+    weights = hits[0].term_weights
+    rare = set(sorted(weights, key=lambda t: -weights[t])[:RARE_TERMS])
+    best_score = max(h.score for h in hits) or 1.0
     result = []
-    for position, (start, end) in enumerate(statements):
-        sentence = chunk.text[start:end]
-        if len(sentence.split()) < MIN_QUOTE_WORDS:
-            continue  # a bare „Ja.“ says nothing once quoted apart from its question
-        direct_answer = chunk.kind == ChunkKind.QA and position == 0  # answers the earlier question directly
-        coverage = weighted_coverage(hit.term_weights, set(_analyzer.tokens(_context(chunk, sentence))))
-        if coverage == 0 and not direct_answer:
-            continue
-        result.append(_Candidate(hit, rank, start, end, coverage + (0.3 if direct_answer else 0.0)))
+    for rank, hit in enumerate(hits):
+        chunk = hit.chunk
+        body_start = chunk.answer_start if chunk.kind == ChunkKind.QA else 0
+        spans = [(body_start + s, body_start + e) for s, e in sentence_spans(chunk.text[body_start:])]
+        for position, (start, end) in enumerate(spans):
+            sentence = chunk.text[start:end]
+            if not is_quotable(sentence):
+                continue
+            direct_answer = chunk.kind == ChunkKind.QA and position == 0  # answers the earlier question directly
+            tokens = set(_analyzer.tokens(_context(chunk, sentence)))
+            coverage = weighted_coverage(weights, tokens)
+            if coverage == 0 and not direct_answer:
+                continue
+            typed = answer_type != AnswerType.OPEN
+            gives = typed and gives_answer_type(answer_type, sentence)
+            features = {
+                "coverage": coverage,
+                "rare": len(rare & tokens) / len(rare) if rare else 0.0,
+                "passage_score": hit.score / best_score,
+                "passage_rank": 1.0 / (rank + 1),
+                "passage_evidence": hit.evidence,
+                "type_match": float(gives),
+                "type_miss": float(typed and not gives),
+                "direct_answer": float(direct_answer),
+                "position": 1.0 / (position + 1),
+                "length": math.log1p(len(sentence.split())) / 5,
+                "recency": recency(hit.document.date),
+                "other_authority": float(is_other_authority(hit.document.authority, own_authority)),
+            }
+            following = spans[position + 1] if position + 1 < len(spans) else None
+            reads_on = following and "\n\n" not in chunk.text[end : following[0]]
+            reads_on = reads_on and is_quotable(chunk.text[following[0] : following[1]])
+            result.append(Candidate(hit, rank, start, end, features, following_end=following[1] if reads_on else None))
     return result
+
+
+def _mark_older_figures(candidates: list[Candidate]) -> None:
+    """Where two documents of different dates state the same measure, the older statement is demoted and
+    marked „Stand MM/JJJJ“, so a draft never puts 448 (November 2024) beside 536 (September 2025) unlabelled."""
+    typed = [c for c in candidates if c.features["type_match"] and c.hit.document.date]
+    for older in typed:
+        newer = [c for c in typed if c.hit.document.date > older.hit.document.date and _same_measure(c, older)]
+        if newer:
+            older.score -= OLDER_FIGURE_PENALTY
+            older.note = f"Stand {older.hit.document.date[5:7]}/{older.hit.document.date[:4]}"
+
+
+def _same_measure(a: Candidate, b: Candidate) -> bool:
+    """Two sentences about the same measure share most of the question's words they contain."""
+    weights = a.hit.term_weights
+    words_a = {t for t in _analyzer.tokens(a.text) if t in weights and not t.isdigit()}
+    words_b = {t for t in _analyzer.tokens(b.text) if t in weights and not t.isdigit()}
+    return bool(words_a and words_b) and len(words_a & words_b) / min(len(words_a), len(words_b)) >= 0.5
+
+
+def is_other_authority(authority: str | None, own_authority: str | None) -> bool:
+    """Whether a document's authority is known to be another than the own one („Kreisverwaltung Talbach“
+    and „Landkreis Talbach“ are the same; „Stadt Karlsruhe“ is another)."""
+    if not authority or not own_authority:
+        return False
+    return not (_authority_names(authority) & _authority_names(own_authority))
+
+
+_AUTHORITY_WORDS = frozenset(
+    "landkreis kreis kreisverwaltung landratsamt stadt stadtverwaltung gemeinde gemeindeverwaltung verwaltung "
+    "der die das des den dem bürgermeister oberbürgermeister landrat landrätin amt für und von".split()
+)
+
+
+def _authority_names(authority: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", authority.lower()) if w not in _AUTHORITY_WORDS}
+
+
+def recency(date: str | None) -> float:
+    """0 … 1 across the years 2000 … 2040: enough to order two documents by date, and 0 when undated."""
+    if not date or not date[:4].isdigit():
+        return 0.0
+    month = int(date[5:7]) if date[5:7].isdigit() else 0
+    return min(1.0, max(0.0, (int(date[:4]) - 2000) / 40 + month / 480))
 
 
 def _context(chunk: Chunk, sentence: str) -> str:
@@ -149,9 +334,41 @@ def _context(chunk: Chunk, sentence: str) -> str:
     return f"{chunk.question}\n{sentence}" if chunk.kind == ChunkKind.QA and chunk.question else sentence
 
 
-def _is_question_or_heading(sentence: str) -> bool:
-    """Questions and headings are not statements to quote; bullet items are, with or without a full stop."""
+_REPORTED_QUESTION = re.compile(
+    r"\b(?:fragt|fragte|fragen|fragten|erkundigt\w*|möchte\s+wissen|wollte\s+wissen|will\s+wissen|bittet\s+um"
+    r"|bat\s+um|beantragt\w*|wird\s+gefragt|wurde\s+gefragt|anfrage\s+(?:der|des|von))\b",
+    re.IGNORECASE,
+)
+_FORMULA = re.compile(
+    r"^(?:sehr\s+geehrte|liebe[rs]?\s|hallo\b|guten\s+tag|mit\s+freundlichen|freundliche\s+grüße|viele\s+grüße"
+    r"|für\s+(?:rückfragen|weitere\s+fragen)|bei\s+(?:rückfragen|fragen)|ich\s+hoffe|wir\s+hoffen"
+    r"|im\s+auftrag\b|gez\.|i\.\s?a\.|anlage\w*:|betreff:|von:|an:|gesendet:|datum:|tel\.|telefon"
+    r"|(?:auf|hierzu\s+wird\s+auf)\s+die\s+(?:vorbemerkung|antwort|ausführungen)\w*\s.*verwiesen"
+    r"|siehe\s+(?:antwort|frage|vorbemerkung))",
+    re.IGNORECASE,
+)
+_RECORD_LINE = re.compile(
+    r"\b(?:eingegangen\s+am|drucksache|drs\.|anfrage\s+(?:der|des)\s+abgeordneten|namens\s+der\s+landesregierung"
+    r"|wahlperiode|tagesordnungspunkt|vorlage\s+nr)",
+    re.IGNORECASE,
+)
+"""The record of a parliamentary or council paper („Anfrage des Abgeordneten …, eingegangen am …“)."""
+
+
+def is_quotable(sentence: str) -> bool:
+    """A statement that can stand in an answer: not a question, heading, table row, fragment, greeting or
+    closing formula, and not a report of someone asking („Herr A. fragt, wie viele …“)."""
     stripped = sentence.strip()
-    if stripped.endswith("?"):
-        return True
-    return not stripped.startswith(("•", "-", "–", "*")) and not re.search(r"[.!]$", stripped)
+    if len(stripped.split()) < MIN_QUOTE_WORDS or stripped.endswith("?"):
+        return False  # a bare „Ja.“ says nothing once quoted apart from its question
+    if not stripped.startswith(("•", "-", "–", "*")) and not re.search(r"[.!]$", stripped):
+        return False  # a heading, or a list item that does not form a sentence
+    if "|" in stripped or stripped[:1].islower() or _FORMULA.match(stripped) or _RECORD_LINE.search(stripped):
+        return False  # a table row, the rest of a sentence cut off before the passage, a formula
+    if _REPORTED_QUESTION.search(stripped) and re.search(
+        r"\b(?:ob|wie|wann|welche\w*|was|warum|inwieweit)\b", stripped
+    ):
+        return False
+    digits = sum(ch.isdigit() for ch in stripped)
+    letters = sum(ch.isalpha() for ch in stripped)
+    return letters > 2 * digits  # a row of figures read without its table header says nothing

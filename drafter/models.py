@@ -193,6 +193,9 @@ class Citation:
     page: int | None = None
     doc_type: str | None = None
     date: str | None = None
+    authority: str | None = None
+    other_authority: bool = False
+    """The passage is another authority's: its figures must never be presented as the own authority's."""
 
     def to_json(self) -> dict:
         return {
@@ -205,6 +208,9 @@ class Citation:
             "quote_start": self.quote_start,
             "quote_end": self.quote_end,
             "page": self.page,
+            "date": self.date,
+            "authority": self.authority,
+            "other_authority": self.other_authority,
         }
 
 
@@ -215,6 +221,8 @@ class DraftSentence:
     text: str
     markers: list[int]
     verified: bool = True
+    note: str | None = None
+    """Shown after the sentence, e.g. „Stand 11/2024“ when a newer document states the same figure."""
 
 
 @dataclass

@@ -50,11 +50,13 @@ def _blocks(text: str) -> Iterator[tuple[int, int]]:
     """Runs of lines that belong to one flow of text: wrapped lines are joined, layout breaks are kept."""
     lines = _lines(text)
     wrap_width = _wrap_width([end - start for start, end in lines])
-    block_start = 0
+    block_start, opens_paragraph = 0, True
     for (start, end), (next_start, next_end) in itertools.pairwise(lines):
-        if not _is_soft_break(text[start:end], text[next_start:next_end], wrap_width):
+        line = text[start:end]
+        if not _is_soft_break(line, text[next_start:next_end], wrap_width, opens_paragraph):
             yield block_start, end
             block_start = next_start
+        opens_paragraph = line.rstrip().endswith((".", "!", "?", ":")) or block_start == next_start
     yield block_start, len(text)
 
 
@@ -81,7 +83,9 @@ _LAYOUT_LINE_START = re.compile(
 )
 
 
-def _is_soft_break(line: str, following: str, wrap_width: int) -> bool:
+def _is_soft_break(line: str, following: str, wrap_width: int, opens_paragraph: bool) -> bool:
+    """Whether the break after `line` only wraps it. A line that opens a paragraph and stops short of the
+    full width before a capital letter is a heading („Weitere Online-Anträge (Formularserver)“)."""
     if not line.strip() or not following.strip() or _LAYOUT_LINE_START.match(following.lstrip()):
         return False
     stripped = line.rstrip()
@@ -89,7 +93,9 @@ def _is_soft_break(line: str, following: str, wrap_width: int) -> bool:
         return False
     if following.lstrip()[:1].islower():
         return True  # a sentence goes on: „… nicht\nmehr in der Umweltzone …“
-    return stripped.endswith((".", "!", "?", ",", ";")) or len(stripped) >= 0.6 * wrap_width
+    if stripped.endswith((".", "!", "?", ",", ";")):
+        return True
+    return len(stripped) >= (0.85 if opens_paragraph else 0.6) * wrap_width
 
 
 def _spans_in_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -37,10 +37,13 @@ def test_split_prints_labels_texts_and_groups_as_json(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "questions": [
-            {"label": "I.1", "text": "Wann kommt der Radweg?", "group": "I. Verkehr"},
-            {"label": "I.2", "text": "Wer zahlt?", "group": "I. Verkehr"},
-            {"label": "II.1", "text": "Wie viele Schulen?", "group": "II. Schulen"},
-        ]
+            {"label": "1", "text": "Wann kommt der Radweg?", "group": "I. Verkehr"},
+            {"label": "2", "text": "Wer zahlt?", "group": "I. Verkehr"},
+            {"label": "1", "text": "Wie viele Schulen?", "group": "II. Schulen"},
+        ],
+        "subject": None,
+        "received": None,
+        "requester": None,
     }
 
 

@@ -18,6 +18,7 @@ from dataclasses import replace
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from drafter.answer_text import render_answer
 from drafter.config import LLMSettings
 from drafter.extractive import abstention, draft_extractive
 from drafter.llm.client import build_chat_model
@@ -30,7 +31,6 @@ from drafter.models import DraftAnswer, DraftStatus, SearchHit, SubQuestion
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 30.0
-UNVERIFIED_MARK = "[unbelegt]"
 
 
 class LLMDrafter:
@@ -45,19 +45,21 @@ class LLMDrafter:
         self,
         settings: LLMSettings,
         min_evidence: float,
+        own_authority: str | None = None,
         chat_model: BaseChatModel | None = None,
         backoff_base: float = 1.0,
         max_passages: int = 8,
     ) -> None:
         self.settings = settings
         self.min_evidence = min_evidence
+        self.own_authority = own_authority
         self.backoff_base = backoff_base
         self.max_passages = max_passages
         self._chat_model = chat_model
         self._model_lock = threading.Lock()
 
     def draft(self, question: SubQuestion, hits: list[SearchHit], context: DraftContext | None = None) -> DraftAnswer:
-        extractive = draft_extractive(question, hits, self.min_evidence)
+        extractive = draft_extractive(question, hits, self.min_evidence, self.own_authority)
         if extractive.status == DraftStatus.INSUFFICIENT_EVIDENCE:
             return extractive
         passages = number_passages(hits[: self.max_passages])
@@ -76,7 +78,7 @@ class LLMDrafter:
                 if not fault.retryable:
                     break
                 continue
-            return self._answer(question, output, passages, context)
+            return self._answer(question, output, passages, context, extractive)
         notice = fault.notice(attempts) if fault else None
         return replace(extractive, notice=_join_notices(extractive.notice, notice))
 
@@ -120,29 +122,24 @@ class LLMDrafter:
         output: ModelOutput,
         passages: dict[int, SearchHit],
         context: DraftContext | None,
+        gate: DraftAnswer,
     ) -> DraftAnswer:
+        """`gate` is the extractive draft: its status and reason bound what the model's answer can claim."""
         answer = replace(abstention(question), method="llm")
         if output.abstention:
             return answer
         verified = verify_sentences(output.sentences, passages, context.guidance if context else [])
         return replace(
             answer,
-            answer=_render(verified),
-            status=DraftStatus.DRAFTED if verified.all_verified else DraftStatus.NEEDS_REVIEW,
+            answer=render_answer(verified.sentences),
+            # the model's sentences are never trusted more than the evidence they were written from
+            status=DraftStatus.DRAFTED
+            if verified.all_verified and gate.status == DraftStatus.DRAFTED
+            else DraftStatus.NEEDS_REVIEW,
             citations=verified.citations,
             sentences=verified.sentences,
-            notice=_review_notice(verified),
+            notice=_join_notices(gate.notice, _review_notice(verified)),
         )
-
-
-def _render(draft: VerifiedDraft) -> str:
-    parts = []
-    for sentence in draft.sentences:
-        marks = "".join(f"[{marker}]" for marker in sentence.markers)
-        if not sentence.verified:
-            marks = f"{marks} {UNVERIFIED_MARK}".strip()
-        parts.append(f"{sentence.text} {marks}".strip())
-    return " ".join(parts)
 
 
 def _review_notice(draft: VerifiedDraft) -> str | None:

@@ -1,0 +1,109 @@
+"""How far a draft can be trusted: `drafted`, or `needs_review` with a reason the user can check.
+
+A draft is marked `drafted` only when the fitted outcome model (see `drafter/learned/`) rates it likely
+that its citations hold the answer; otherwise it stays a draft to review, with the one reason that
+weighs most: a rare word of the question no cited passage uses („‚Parkplätze‘ kommt in keiner
+Fundstelle vor“), an answer type no quoted sentence gives („Gefragt ist eine Zahl …“), or evidence
+that only partly fits. The features are few and named, so every decision can be explained.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from drafter.answer_types import AnswerType, focus_word
+from drafter.chunking import index_text
+from drafter.learned import LinearModel
+from drafter.models import DraftStatus, SearchHit
+from drafter.retrieval.german_analyzer import GermanAnalyzer
+from drafter.retrieval.hybrid import weighted_coverage
+
+MISSING_NOUNS_SHOWN = 2
+"""How many of the question's nouns that no cited passage uses a reason names."""
+
+_analyzer = GermanAnalyzer()
+_PARTIAL = "Die Fundstellen passen nur teilweise zur Frage; bitte prüfen, ob sie sie beantworten."
+
+
+@dataclass(frozen=True)
+class Judgement:
+    status: DraftStatus
+    probability: float
+    reason: str | None
+
+
+def outcome_features(
+    question: str,
+    hits: list[SearchHit],
+    quoted: list[tuple[SearchHit, str, float]],
+) -> dict[str, float]:
+    """Evidence features of one draft: `quoted` holds each quoted sentence's passage, text and lead score.
+
+    Six features, chosen leave-one-set-out from eighteen (bench/fit_models.py): more did not predict
+    better on a set the model had not seen, and fewer, readable ones keep every decision explainable.
+    """
+    weights = hits[0].term_weights if hits else {}
+    focus = set(_analyzer.tokens(focus_word(question) or ""))
+    lead_tokens = set(_analyzer.tokens(quoted[0][1])) if quoted else set()
+    return {
+        "lead_score": quoted[0][2] if quoted else 0.0,
+        "lead_evidence": quoted[0][0].evidence if quoted else 0.0,
+        "top_score": max((h.score for h in hits), default=0.0),
+        "cited_coverage": weighted_coverage(weights, _cited_tokens(quoted)),
+        "focus_in_lead": float(bool(focus & lead_tokens)) if focus else 1.0,
+    }
+
+
+def judge(
+    model: LinearModel,
+    features: dict[str, float],
+    question: str,
+    hits: list[SearchHit],
+    quoted: list[tuple[SearchHit, str, float]],
+    type_missing: AnswerType | None,
+) -> Judgement:
+    probability = model.probability(features)
+    if probability >= model.threshold:
+        return Judgement(DraftStatus.DRAFTED, probability, None)
+    return Judgement(DraftStatus.NEEDS_REVIEW, probability, _reason(question, hits, quoted, type_missing))
+
+
+def _reason(
+    question: str,
+    hits: list[SearchHit],
+    quoted: list[tuple[SearchHit, str, float]],
+    type_missing: AnswerType | None,
+) -> str:
+    parts = []
+    missing = missing_nouns(question, hits, _cited_tokens(quoted))
+    if missing:
+        words = ", ".join(f"‚{w}‘" for w in missing)
+        parts.append(f"{words} {'kommt' if len(missing) == 1 else 'kommen'} in keiner zitierten Fundstelle vor.")
+    if type_missing is not None:
+        parts.append(type_missing.missing_de)
+    return " ".join(parts) if parts else _PARTIAL
+
+
+def _cited_tokens(quoted: list[tuple[SearchHit, str, float]]) -> set[str]:
+    tokens: set[str] = set()
+    for hit, _, _ in quoted:
+        tokens.update(_analyzer.tokens(index_text(hit.chunk)))
+    return tokens
+
+
+def missing_nouns(question: str, hits: list[SearchHit], cited: set[str], limit: int = MISSING_NOUNS_SHOWN) -> list[str]:
+    """The question's rarest nouns, as the user wrote them, that no cited passage contains as a word.
+
+    A compound counts only whole: „Fahrradabstellplätze“ does not answer for „Parkplätze“. Nouns are what
+    a question is about („Wie viele *Parkplätze* …“); a missing adverb („mittlerweile“) says nothing.
+    """
+    weights = hits[0].term_weights if hits else {}
+    ceiling = max(weights.values(), default=1.0)
+    found: dict[str, float] = {}
+    for word in re.findall(r"[\wÄÖÜäöüß][\wÄÖÜäöüß-]*", question)[1:]:
+        stems = _analyzer.tokens(word)
+        if not word[:1].isupper() or not stems or stems[0] in cited or word in found:
+            continue
+        found[word] = weights.get(stems[0], ceiling)
+    return sorted(found, key=lambda w: -found[w])[:limit]
