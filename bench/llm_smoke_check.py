@@ -2,9 +2,12 @@
 
 The quality of a 270M base model is not judged here, only the wiring: one answer per
 sub-question (same labels, same order), each drafted, flagged for review or abstained, and at
-least one chat completion request in the llama.cpp server log.
+least one chat completion request in the llama.cpp server log. With --probe, asks the server
+for one short completion first, so that a server that cannot generate (a build for the wrong
+CPU dies on its first generation) is found before any drafting.
 
 usage: python bench/llm_smoke_check.py QUESTIONS.json DRAFTS.json SERVER.log
+       python bench/llm_smoke_check.py --probe BASE_URL
 """
 
 from __future__ import annotations
@@ -12,11 +15,32 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
+import httpx
+
 ALLOWED = {"drafted", "needs_review", "insufficient_evidence"}
 CHAT_REQUEST = re.compile(r'"POST /v1/chat/completions HTTP/1\.[01]" (\d{3})')
+
+
+def probe(base_url: str, timeout: float = 120.0) -> int:
+    """One chat completion of a few tokens; 0 if the server answered with a message, 1 otherwise."""
+    started = time.perf_counter()
+    try:
+        response = httpx.post(
+            f"{base_url}/chat/completions",
+            json={"messages": [{"role": "user", "content": "Antworte mit einem Wort: Hallo"}], "max_tokens": 8},
+            timeout=timeout,
+        )
+        response.raise_for_status()
+        answer = response.json()["choices"][0]["message"]["content"]
+    except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as error:
+        print(f"FEHLER: keine Antwort vom Sprachmodell-Server ({type(error).__name__}: {error})")
+        return 1
+    print(f"Antwort des Servers nach {time.perf_counter() - started:.1f} s: {answer!r}")
+    return 0
 
 
 def main(questions_file: str, drafts_file: str, server_log: str) -> int:
@@ -52,6 +76,8 @@ def main(questions_file: str, drafts_file: str, server_log: str) -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--probe":
+        sys.exit(probe(sys.argv[2]))
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     sys.exit(main(*sys.argv[1:]))
