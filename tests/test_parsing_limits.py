@@ -7,6 +7,7 @@ Every file is made here: a DOCX "zip bomb" (2.5 MB that unpacks to 1 GB of XML),
 from __future__ import annotations
 
 import io
+import os
 import time
 import zipfile
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from pypdf import PdfWriter
 from drafter.config import ParseLimits
 from drafter.errors import DocumentError, DocumentOverLimit, EmptyDocument, ParsingAborted
 from drafter.loaders import load_document, read_document
+from drafter.loaders.sandbox import run_limited
 
 DEFAULTS = ParseLimits()
 NO_CONTENT_LIMITS = replace(
@@ -151,6 +153,20 @@ def test_parser_over_the_cpu_time_limit_is_stopped_with_a_german_error(many_para
     with pytest.raises(ParsingAborted) as caught:
         load_document(many_paragraphs, limits=limits)
     assert_german_limit(caught.value, "mehr als 1 s Rechenzeit", "DRAFTER_PARSE_CPU_SECONDS")
+
+
+def test_child_that_hangs_is_killed_after_four_times_its_cpu_limit(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    with pytest.raises(ParsingAborted) as caught:
+        run_limited(time.sleep, 60, path=tmp_path / "haengt.pdf", limits=replace(DEFAULTS, cpu_seconds=1))
+    assert time.perf_counter() - started < 10
+    assert_german_limit(caught.value, "dauerte länger als 4 s", "DRAFTER_PARSE_CPU_SECONDS")
+
+
+def test_child_that_crashes_ends_in_a_german_error(tmp_path: Path) -> None:
+    with pytest.raises(ParsingAborted) as caught:
+        run_limited(os.abort, path=tmp_path / "absturz.docx", limits=DEFAULTS)
+    assert_german_limit(caught.value, "abgestürzt (Signal 6)", "neu speichern")
 
 
 def test_normal_document_loads_in_the_child_exactly_as_in_process(tmp_path: Path) -> None:

@@ -76,14 +76,12 @@ def run_limited(function: Callable[..., T], *args: Any, path: os.PathLike, limit
     mine, theirs = socket.socketpair()
     with mine:
         try:
-            _server().submit(theirs, wall_seconds)
-        finally:
-            theirs.close()
-        mine.settimeout(wall_seconds + 30)  # the server kills the child at wall_seconds; this only guards the server
-        try:
+            with theirs:  # closed once handed over: the answer ends when the child and the server close theirs
+                _server().submit(theirs, wall_seconds)
+            mine.settimeout(wall_seconds + 30)  # the server kills the child at wall_seconds; this guards the server
             _send_frame(mine, pickle.dumps((function, args, limits)))
             frames = _read_frames(mine)
-        except (OSError, EOFError) as exc:  # a request that never got an answer: the server itself is gone
+        except (OSError, EOFError) as exc:  # the server could not be reached or ended: the next call starts another
             raise ParsingAborted(path, _died(None, limits)) from exc
     ending = frames.pop() if frames and frames[-1][0] == "exit" else ("exit", None, False, 0.0, 0)
     _, exitcode, timed_out, cpu_seconds, peak_bytes = ending
