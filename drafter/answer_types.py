@@ -84,7 +84,8 @@ _DATE = re.compile(
 _AGENT = re.compile(
     r"\b(?:frau|herr|dr\.|\w*(?:amt|ämter|behörde|stelle|ministerium|verwaltung|beirat|rat|ausschuss|kommission"
     r"|gremium|abteilung|fachbereich|referat|dezernat|gmbh|ag|landkreis|stadt|gemeinde|kreis|land|bund"
-    r"|vorsitzende\w*|beauftragte\w*|leitung|leiter\w*|träger|unternehmen|firma|büro|zentrum|gesellschaft))\b",
+    r"|vorsitzende\w*|beauftragte\w*|leitung|leiter\w*|träger|unternehmen|firma|büro|zentrum|gesellschaft|betrieb"
+    r"|werk|werke|agentur|anstalt|polizei|feuerwehr|kammer|verband|verein|stiftung|regierung|senat))\b",
     re.IGNORECASE,
 )
 _POLARITY = re.compile(

@@ -40,6 +40,8 @@ MAX_PASSAGES = 5
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 700
 MIN_QUOTE_WORDS = 4
+HEADING_MAX_WORDS = 12
+"""A line without a full stop is a heading when it is shorter than this; a longer one is a sentence."""
 MIN_RELATIVE_SCORE = 0.6
 """A sentence beside the lead is quoted only when it scores at least this share of the lead's score."""
 PASSAGE_EVIDENCE_FLOOR = 0.5
@@ -171,6 +173,7 @@ def abstention(question: SubQuestion) -> DraftAnswer:
         group=question.group,
         answer=ABSTENTION,
         status=DraftStatus.INSUFFICIENT_EVIDENCE,
+        sentences=[DraftSentence(text=ABSTENTION, markers=[], verified=False)],
     )
 
 
@@ -361,7 +364,8 @@ def is_quotable(sentence: str) -> bool:
     stripped = sentence.strip()
     if len(stripped.split()) < MIN_QUOTE_WORDS or stripped.endswith("?"):
         return False  # a bare „Ja.“ says nothing once quoted apart from its question
-    if not stripped.startswith(("•", "-", "–", "*")) and not re.search(r"[.!]$", stripped):
+    ends_sentence = re.search(r"[.!][\"'“”»)\]]*$", stripped) or len(stripped.split()) >= HEADING_MAX_WORDS
+    if not stripped.startswith(("•", "-", "–", "*")) and not ends_sentence:
         return False  # a heading, or a list item that does not form a sentence
     if "|" in stripped or stripped[:1].islower() or _FORMULA.match(stripped) or _RECORD_LINE.search(stripped):
         return False  # a table row, the rest of a sentence cut off before the passage, a formula

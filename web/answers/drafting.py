@@ -88,10 +88,8 @@ def store_answer(question: Question, answer: DraftAnswer, user: User) -> Draft:
 
 
 def _sentences(answer: DraftAnswer) -> list[DraftSentence]:
-    """The answer's sentences; an abstention carries none, only its text, which is one sentence without a source."""
-    if answer.sentences:
-        return list(answer.sentences)
-    return [DraftSentence(answer.answer.strip(), [])] if answer.answer.strip() else []
+    """The answer's sentences; an abstention's is its one sentence without a source."""
+    return list(answer.sentences)
 
 
 def _queue(question: Question, user: User) -> DraftingJob:
