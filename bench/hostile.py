@@ -14,7 +14,6 @@ processes and once in-process: the cost of the child process per file on a norma
 from __future__ import annotations
 
 import io
-import resource
 import sys
 import tempfile
 import time
@@ -84,15 +83,14 @@ def make_files(folder: Path) -> dict[str, Path]:
     }
 
 
-def measure(path: Path, limits: ParseLimits) -> tuple[str, int]:
-    """Run in the child: what reading `path` gave (errors included, so that their cost is shown too)."""
+def measure(path: Path, limits: ParseLimits) -> str:
+    """Run in the child: what reading `path` gave, errors included, so that their cost is reported too."""
     try:
         document = read_document(path, None, limits)
-        outcome = f"{len(document.text):,} characters, {len(document.pages)} pages"
     except DocumentError as error:
         cause = ", memory limit reached" if isinstance(error.__cause__, MemoryError) else ""
-        outcome = f"{type(error).__name__}{cause}: {error.reason[:60]}…"
-    return outcome, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        return f"{type(error).__name__}{cause}: {error.reason[:60]}…"
+    return f"{len(document.text):,} characters, {len(document.pages)} pages"
 
 
 def report(name: str, path: Path, limits: ParseLimits) -> None:
@@ -101,7 +99,7 @@ def report(name: str, path: Path, limits: ParseLimits) -> None:
 
     started = time.perf_counter()
     try:
-        (outcome, _), usage = run_limited(importable, path, limits, path=path, limits=limits)
+        outcome, usage = run_limited(importable, path, limits, path=path, limits=limits)
         memory = f"{usage.peak_bytes / 1_048_576:7,.0f} MB"
     except DocumentError as error:  # the child was stopped: no figures of its own
         outcome, memory = f"{type(error).__name__}: {error.reason[:60]}…", "      –   "
