@@ -8,16 +8,16 @@ code); past the CPU limit the kernel ends the process; past four times the CPU l
 wall-clock time (a child that waits for something) the server kills it. Either way the caller
 gets a German `ParsingAborted` and the web worker or the ingest run carries on.
 
-The children are forked from a small parse server of our own: a fresh interpreter, started
-once per calling process (`serve`), that has imported the loaders
-and does nothing but fork. Each call hands it one end of a socket pair; the child reads the
-request from it and writes the result back, and the server adds the child's exit status and
-peak memory once it has ended. Forking the caller itself would copy a process with many
-threads (gunicorn's, torch's) whose locks the child may find held; multiprocessing's
-fork server would do, but on Python 3.11 every child imports the caller's main script again
-(its preloading of `__main__` looks for a key the parent never sends): 50 ms a file under
-gunicorn, seconds under a script that imports torch. Measured on the 2-core test machine:
-see bench/hostile.py and the README ("Grenzen beim Einlesen").
+The children are forked from a small parse server of our own (`serve`): a fresh interpreter,
+started once per calling process, that has imported the loaders and does nothing but fork.
+Each call hands it one end of a socket pair; the child reads the request from it and writes
+the result back, and the server adds the child's exit status and usage once it has ended.
+Forking the caller itself would copy a process with many threads (gunicorn's, torch's) whose
+locks the child may find held. multiprocessing's fork server would do, but on Python 3.11
+every child imports the caller's main script again (its preloading of `__main__` looks for a
+key the parent never sends): 235–440 ms a file measured with bench/hostile.py as the main
+script, seconds under a script that imports torch. This server costs 4 ms a file, also with
+torch loaded in the caller (bench/hostile.py; README, „Grenzen beim Einlesen“).
 """
 
 from __future__ import annotations
