@@ -16,8 +16,8 @@ from drafter.answer_types import AnswerType, focus_word
 from drafter.chunking import index_text
 from drafter.learned import LinearModel
 from drafter.models import DraftStatus, SearchHit
+from drafter.retrieval.fusion import weighted_coverage
 from drafter.retrieval.german_analyzer import GermanAnalyzer
-from drafter.retrieval.hybrid import weighted_coverage
 
 MISSING_NOUNS_SHOWN = 2
 """How many of the question's nouns that no cited passage uses a reason names."""

@@ -28,8 +28,8 @@ from drafter.models import (
     SearchHit,
     SubQuestion,
 )
+from drafter.retrieval.fusion import weighted_coverage
 from drafter.retrieval.german_analyzer import GermanAnalyzer
-from drafter.retrieval.hybrid import weighted_coverage
 from drafter.sentences import sentence_spans
 from drafter.text_cleaning import collapse_whitespace
 

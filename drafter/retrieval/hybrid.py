@@ -19,7 +19,6 @@ Document filters are applied in Python on an oversampled candidate list, because
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -28,10 +27,17 @@ import numpy as np
 from drafter.catalog import Catalog
 from drafter.embeddings import Embedder
 from drafter.models import DocType, DocumentInfo, SearchHit
+from drafter.retrieval.fusion import (
+    Ranking,
+    mix,
+    normalised_scores,
+    question_list_penalty,
+    reciprocal_rank,
+    weighted_coverage,
+    without_near_duplicates,
+)
 from drafter.retrieval.keyword_index import KeywordIndex
 from drafter.retrieval.vector_store import VectorStore
-
-Ranking = list[tuple[str, float]]
 
 
 @dataclass(frozen=True)
@@ -122,86 +128,44 @@ class HybridRetriever:
 
     def fuse(self, query: str, rankings: Rankings, docs: dict[str, DocumentInfo], k: int) -> list[SearchHit]:
         s = self.settings
-        weighted = ((s.dense_weight, rankings.dense), (s.keyword_weight, rankings.keyword),
-                    (s.question_weight, rankings.question))  # fmt: skip
-        total_weight = sum(weight for weight, _ in weighted) or 1.0
-        rrf: dict[str, float] = {}
-        normalised: dict[str, float] = {}
-        for weight, ranking in weighted:
-            for rank, (chunk_id, _) in enumerate(ranking, 1):
-                rrf[chunk_id] = rrf.get(chunk_id, 0.0) + weight / (s.rrf_k + rank)
-            for chunk_id, value in min_max(ranking).items():
-                normalised[chunk_id] = normalised.get(chunk_id, 0.0) + weight * value
-        rrf_scale = (s.rrf_k + 1) / total_weight  # a passage ranked first everywhere gets 1
-        passages = self.catalog.passages(list(rrf))
+        weighted = [
+            (s.dense_weight, rankings.dense),
+            (s.keyword_weight, rankings.keyword),
+            (s.question_weight, rankings.question),
+        ]
+        fused = mix(reciprocal_rank(weighted, s.rrf_k), normalised_scores(weighted), s.score_share)
+        passages = self.catalog.passages(list(fused))
         term_weights = self.keyword_index.idf(sorted(set(self.keyword_index.analyzer.tokens(query))))
         positions = [{c: (score, rank) for rank, (c, score) in enumerate(r, 1)} for _, r in weighted]
-        hits: list[SearchHit] = []
-        for chunk_id, fused in rrf.items():
+        hits: dict[str, SearchHit] = {}
+        for chunk_id, value in fused.items():
             document = docs.get(doc_id_of(chunk_id))
             if chunk_id not in passages or document is None:
                 continue  # removed between the index read and now
             chunk, tokens = passages[chunk_id]
             coverage = weighted_coverage(term_weights, tokens)
-            by_score = normalised.get(chunk_id, 0.0) / total_weight
-            fused = (1.0 - s.score_share) * fused * rrf_scale + s.score_share * by_score
-            if question_share(chunk.text) > 0.5:
-                fused *= 1.0 - s.question_list_penalty
+            value = question_list_penalty(value, chunk.text, s.question_list_penalty)
             (d_score, d_rank), (k_score, k_rank), (q_score, q_rank) = (p.get(chunk_id, (None, None)) for p in positions)
-            hits.append(
-                SearchHit(
-                    chunk, document, fused + s.coverage_weight * coverage, d_score, d_rank, k_score, k_rank,
-                    q_score, q_rank, coverage, term_weights,
-                )
-            )  # fmt: skip
-        hits.sort(key=lambda h: -h.score)
-        return _without_near_duplicates(hits, s.duplicate_jaccard, k)
+            hits[chunk_id] = SearchHit(
+                chunk=chunk,
+                document=document,
+                score=value + s.coverage_weight * coverage,
+                dense_score=d_score,
+                dense_rank=d_rank,
+                keyword_score=k_score,
+                keyword_rank=k_rank,
+                question_score=q_score,
+                question_rank=q_rank,
+                evidence=coverage,
+                term_weights=term_weights,
+            )
+        ranked = sorted(hits.values(), key=lambda h: -h.score)
+        kept = without_near_duplicates(((h.chunk.chunk_id, h.chunk.text) for h in ranked), s.duplicate_jaccard, k)
+        return [hits[chunk_id] for chunk_id in kept]
 
     def _mask(self, filters: SearchFilters, docs: dict[str, DocumentInfo]) -> np.ndarray:
         return self.keyword_index.mask_for_documents({doc_id for doc_id, doc in docs.items() if filters.admits(doc)})
 
 
-def min_max(ranking: Ranking) -> dict[str, float]:
-    """Scores of a ranking mapped to 0 (its last) … 1 (its first); all 1 when they do not differ."""
-    if not ranking:
-        return {}
-    scores = [score for _, score in ranking]
-    low, span = min(scores), max(scores) - min(scores)
-    if span <= 0:
-        return {chunk_id: 1.0 for chunk_id, _ in ranking}
-    return {chunk_id: (score - low) / span for chunk_id, score in ranking}
-
-
-def weighted_coverage(weights: dict[str, float], tokens: set[str] | frozenset[str]) -> float:
-    """IDF-weighted share of the query terms found in `tokens` (0 when the query has no content words)."""
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
-
-
-def question_share(text: str) -> float:
-    """Share of the passage's sentences that are questions."""
-    ends = re.findall(r"[.!?](?=\s|$)", text)
-    return ends.count("?") / len(ends) if ends else 0.0
-
-
 def doc_id_of(chunk_id: str) -> str:
     return chunk_id.rsplit(":", 1)[0]
-
-
-def _without_near_duplicates(hits: list[SearchHit], threshold: float, k: int) -> list[SearchHit]:
-    """The best `k` hits, skipping any that repeats a better one almost word for word."""
-    kept: list[SearchHit] = []
-    kept_words: list[set[str]] = []
-    for hit in hits:
-        if len(kept) == k:
-            break
-        words = set(re.findall(r"\w+", hit.chunk.text.lower()))
-        if any(_jaccard(words, other) >= threshold for other in kept_words):
-            continue
-        kept.append(hit)
-        kept_words.append(words)
-    return kept
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
