@@ -53,9 +53,18 @@ SETS = {
     "talbach": ROOT / "bench" / "sets" / "talbach",
 }
 LEAD_FEATURES = (
-    "coverage", "rare", "passage_score", "passage_rank", "passage_evidence", "type_match", "type_miss",
-    "direct_answer", "position", "length", "recency",
-)  # fmt: skip
+    "coverage",
+    "rare",
+    "passage_score",
+    "passage_rank",
+    "passage_evidence",
+    "type_match",
+    "type_miss",
+    "direct_answer",
+    "position",
+    "length",
+    "recency",
+)
 OUTCOME_FEATURES = ("lead_score", "lead_evidence", "top_score", "cited_coverage", "focus_in_lead", "type_missing")
 TARGET_PRECISION = 0.9
 L2 = 1.0

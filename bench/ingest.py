@@ -83,11 +83,15 @@ def main() -> None:
     n = len(chunks)
     print(f"corpus: {len(report.files)} files, {n} passages ({report.count('failed')} failed)")
     print(f"full ingest:        {ingest_s:7.1f} s  {n / ingest_s:6.1f} passages/s (model loaded beforehand)")
-    print(f"raw encode:         {encode_s:7.1f} s  {n / encode_s:6.1f} passages/s (same passages, batch "
-          f"{settings.embedding_batch})")  # fmt: skip
+    print(
+        f"raw encode:         {encode_s:7.1f} s  {n / encode_s:6.1f} passages/s (same passages, batch "
+        f"{settings.embedding_batch})"
+    )
     print(f"end-to-end / raw:   {encode_s / ingest_s * 100:6.1f} %")
-    print(f"re-ingest unchanged:{reingest_s:7.2f} s  = {reingest_s / n * 1000:.2f} s per 1,000 passages "
-          f"({again.count('unchanged')} files unchanged)")  # fmt: skip
+    print(
+        f"re-ingest unchanged:{reingest_s:7.2f} s  = {reingest_s / n * 1000:.2f} s per 1,000 passages "
+        f"({again.count('unchanged')} files unchanged)"
+    )
 
 
 if __name__ == "__main__":

@@ -61,8 +61,15 @@ def fill(kb: KnowledgeBase, size: int, sentences: list[str], vectors: np.ndarray
             text = " ".join(picked)
             chunks.append(Chunk(f"{doc_id}:{ordinal:04d}", doc_id, ordinal, text, 0, len(text)))
             tokens.append([t for s in picked for t in tokens_of[s]])
-        info = DocumentInfo(doc_id, f"{doc_id}.txt", f"/synthetisch/{doc_id}", doc_id, f"Dokument {number}",
-                            types[number % len(types)], f"20{20 + number % 6}-01-01")  # fmt: skip
+        info = DocumentInfo(
+            doc_id,
+            f"{doc_id}.txt",
+            f"/synthetisch/{doc_id}",
+            doc_id,
+            f"Dokument {number}",
+            types[number % len(types)],
+            f"20{20 + number % 6}-01-01",
+        )
         kb.catalog.save_document(info, "", chunks, tokens, type_fixed=True)
         base = vectors[np_rng.integers(0, len(vectors), PER_DOCUMENT)]
         noisy = base + np_rng.normal(0, NOISE, base.shape).astype(np.float32)

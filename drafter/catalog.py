@@ -107,8 +107,10 @@ class Catalog:
     # documents
 
     def documents(self) -> list[DocumentInfo]:
-        rows = self._query(f"SELECT {_DOC_COLUMNS}, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id) "
-                           "FROM documents d ORDER BY name")  # fmt: skip
+        rows = self._query(
+            f"SELECT {_DOC_COLUMNS}, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id) "
+            "FROM documents d ORDER BY name"
+        )
         return [_document(row) for row in rows]
 
     def document(self, doc_id: str) -> DocumentInfo | None:
@@ -121,8 +123,9 @@ class Catalog:
 
     def find_documents(self, reference: str) -> list[DocumentInfo]:
         """Documents whose id, file name or source path is `reference`."""
-        rows = self._query("SELECT doc_id FROM documents WHERE doc_id = ? OR name = ? OR source = ?",
-                           (reference, reference, reference))  # fmt: skip
+        rows = self._query(
+            "SELECT doc_id FROM documents WHERE doc_id = ? OR name = ? OR source = ?", (reference, reference, reference)
+        )
         return [doc for (doc_id,) in rows if (doc := self.document(doc_id))]
 
     def by_source(self, source: str) -> tuple[str, str] | None:
@@ -134,8 +137,9 @@ class Catalog:
         rows = self._query("SELECT text FROM documents WHERE doc_id = ?", (doc_id,))
         return rows[0][0] if rows else None
 
-    def save_document(self, info: DocumentInfo, text: str, chunks: list[Chunk], tokens: list[list[str]],
-                      type_fixed: bool) -> DocumentInfo:  # fmt: skip
+    def save_document(
+        self, info: DocumentInfo, text: str, chunks: list[Chunk], tokens: list[list[str]], type_fixed: bool
+    ) -> DocumentInfo:
         """Insert or replace a document together with all its passages, atomically; the curator's corrections
         of an earlier version of the same file win over what was detected. Returns the document as stored."""
         with self.transaction() as db:
@@ -148,15 +152,41 @@ class Catalog:
             db.execute(
                 "INSERT INTO documents (doc_id, name, source, sha256, title, doc_type, corrections, date, "
                 "authority, text, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (info.doc_id, info.name, info.source, info.sha256, info.title, str(info.doc_type),
-                 json.dumps(corrections), info.date, info.authority, text, _now()),
-            )  # fmt: skip
+                (
+                    info.doc_id,
+                    info.name,
+                    info.source,
+                    info.sha256,
+                    info.title,
+                    str(info.doc_type),
+                    json.dumps(corrections),
+                    info.date,
+                    info.authority,
+                    text,
+                    _now(),
+                ),
+            )
             db.executemany(
                 f"INSERT INTO chunks ({_CHUNK_COLUMNS}, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(c.chunk_id, c.doc_id, c.ordinal, c.text, c.char_start, c.char_end, str(c.kind), c.page,
-                  c.heading, c.label, c.question, c.answer_start, " ".join(t)) for c, t in zip(chunks, tokens,
-                                                                                               strict=True)],
-            )  # fmt: skip
+                [
+                    (
+                        c.chunk_id,
+                        c.doc_id,
+                        c.ordinal,
+                        c.text,
+                        c.char_start,
+                        c.char_end,
+                        str(c.kind),
+                        c.page,
+                        c.heading,
+                        c.label,
+                        c.question,
+                        c.answer_start,
+                        " ".join(t),
+                    )
+                    for c, t in zip(chunks, tokens, strict=True)
+                ],
+            )
         return info
 
     def update_document(self, doc_id: str, **fields: str | None) -> None:
@@ -220,13 +250,33 @@ def _now() -> str:
 
 def _document(row: tuple) -> DocumentInfo:
     doc_id, name, source, sha, title, doc_type, date, authority, ingested_at, count = row
-    return DocumentInfo(doc_id=doc_id, name=name, source=source, sha256=sha, title=title,
-                        doc_type=DocType(doc_type), date=date, authority=authority, chunk_count=count,
-                        ingested_at=ingested_at)  # fmt: skip
+    return DocumentInfo(
+        doc_id=doc_id,
+        name=name,
+        source=source,
+        sha256=sha,
+        title=title,
+        doc_type=DocType(doc_type),
+        date=date,
+        authority=authority,
+        chunk_count=count,
+        ingested_at=ingested_at,
+    )
 
 
 def _chunk(row: tuple) -> Chunk:
     chunk_id, doc_id, ordinal, text, start, end, kind, page, heading, label, question, answer_start = row
-    return Chunk(chunk_id=chunk_id, doc_id=doc_id, ordinal=ordinal, text=text, char_start=start, char_end=end,
-                 kind=ChunkKind(kind), page=page, heading=heading, label=label, question=question,
-                 answer_start=answer_start)  # fmt: skip
+    return Chunk(
+        chunk_id=chunk_id,
+        doc_id=doc_id,
+        ordinal=ordinal,
+        text=text,
+        char_start=start,
+        char_end=end,
+        kind=ChunkKind(kind),
+        page=page,
+        heading=heading,
+        label=label,
+        question=question,
+        answer_start=answer_start,
+    )

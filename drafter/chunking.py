@@ -124,8 +124,9 @@ def _text_chunks(text: str, start: int, end: int, target_chars: int) -> list[Chu
         if current and not all(u.is_heading for u in current):
             chunks.append(_text_chunk(text, current, chunk_heading))
         elif current and chunks:  # a trailing heading with nothing after it joins the previous passage
-            chunks[-1] = _text_chunk(text, [_Unit(chunks[-1].char_start, chunks[-1].char_end, True, False),
-                                            *current], chunks[-1].heading)  # fmt: skip
+            chunks[-1] = _text_chunk(
+                text, [_Unit(chunks[-1].char_start, chunks[-1].char_end, True, False), *current], chunks[-1].heading
+            )
         current.clear()
 
     for unit in units:
@@ -149,8 +150,9 @@ def _text_chunks(text: str, start: int, end: int, target_chars: int) -> list[Chu
 
 def _text_chunk(text: str, units: list[_Unit], heading: str | None) -> Chunk:
     start, end = units[0].start, units[-1].end
-    return Chunk(chunk_id="", doc_id="", ordinal=0, text=text[start:end], char_start=start, char_end=end,
-                 heading=heading)  # fmt: skip
+    return Chunk(
+        chunk_id="", doc_id="", ordinal=0, text=text[start:end], char_start=start, char_end=end, heading=heading
+    )
 
 
 def _units(text: str, start: int, end: int) -> list[_Unit]:

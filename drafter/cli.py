@@ -123,8 +123,10 @@ def _search(args: argparse.Namespace) -> int:
         raise DrafterError("Bitte mindestens eine Frage angeben oder mit --queries eine Datei nennen.")
     kb = _knowledge_base(args)
     doc_types = [DocType(t) for t in args.type] if args.type else None
-    results = [(q, kb.search(q, k=args.k, doc_types=doc_types, date_from=args.date_from, date_to=args.date_to))
-               for q in queries]  # fmt: skip
+    results = [
+        (q, kb.search(q, k=args.k, doc_types=doc_types, date_from=args.date_from, date_to=args.date_to))
+        for q in queries
+    ]
     if args.json:
         payload = {"queries": [{"query": q, "results": [h.to_json() for h in hits]} for q, hits in results]}
         _print_json(payload)

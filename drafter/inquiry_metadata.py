@@ -27,9 +27,16 @@ _HEADER = re.compile(
     r"^[^\S\n]*(von|from|gesendet|datum|date|sent|betreff|betr\.|subject)[^\S\n]*:[^\S\n]*(.*)$", re.I | re.M
 )
 _HEADER_KEYS = {
-    "von": "sender", "from": "sender", "gesendet": "date", "datum": "date", "date": "date", "sent": "date",
-    "betreff": "subject", "betr.": "subject", "subject": "subject",
-}  # fmt: skip
+    "von": "sender",
+    "from": "sender",
+    "gesendet": "date",
+    "datum": "date",
+    "date": "date",
+    "sent": "date",
+    "betreff": "subject",
+    "betr.": "subject",
+    "subject": "subject",
+}
 _REPLY_PREFIX = re.compile(r"^(?:(?:aw|wg|re|fw|fwd|antwort|wtr)\s*:\s*)+", re.I)
 # Lines above a letter's text that are no title: letterhead, addressee, sender, form fields, kind.
 _NOT_A_TITLE = re.compile(

@@ -259,8 +259,9 @@ class KnowledgeBase:
         self.document(doc_id)
         iso_date = parse_date(date) if date else None
         with self._writing(vectors=False, wait=INTERACTIVE_WAIT):
-            self.catalog.update_document(doc_id, doc_type=str(doc_type) if doc_type else None, title=title,
-                                         date=iso_date, authority=authority)  # fmt: skip
+            self.catalog.update_document(
+                doc_id, doc_type=str(doc_type) if doc_type else None, title=title, date=iso_date, authority=authority
+            )
         return self.document(doc_id)
 
     def reindex(self) -> None:
@@ -290,10 +291,16 @@ class KnowledgeBase:
                 known_date=loaded.metadata.get("date"),
             )
             info = DocumentInfo(
-                doc_id=doc_id, name=path.name, source=source, sha256=sha, title=loaded.title,
-                doc_type=doc_type or detected.doc_type, date=detected.date,
-                authority=detected.authority, chunk_count=len(chunks),
-            )  # fmt: skip
+                doc_id=doc_id,
+                name=path.name,
+                source=source,
+                sha256=sha,
+                title=loaded.title,
+                doc_type=doc_type or detected.doc_type,
+                date=detected.date,
+                authority=detected.authority,
+                chunk_count=len(chunks),
+            )
             tokens = [self.analyzer.tokens(index_text(c)) for c in chunks]
             result = FileResult(path, "updated" if known else "added", doc_id, len(chunks))
             return _Prepared(result, info, loaded.text, chunks, tokens, doc_type is not None)
@@ -310,8 +317,10 @@ class KnowledgeBase:
             log.info("Berechne %d Vektoren für %d Dokumente", len(texts), len(prepared))
         vectors = self.embedder.encode(texts, show_progress=show_progress)
         bounds = np.cumsum([0] + [len(item_views) for item_views in views])
-        return [(item_views, vectors[start:end]) for item_views, (start, end) in zip(views, itertools.pairwise(bounds),
-                                                                                    strict=True)]  # fmt: skip
+        return [
+            (item_views, vectors[start:end])
+            for item_views, (start, end) in zip(views, itertools.pairwise(bounds), strict=True)
+        ]
 
     def _store(
         self,

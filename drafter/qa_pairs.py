@@ -72,18 +72,25 @@ def find_qa_pairs(text: str) -> list[QAPair]:
                 if item.by_reference and item.label in questions_by_label and len(body) >= MIN_ANSWER_CHARS:
                     answer_start, end = _trim_span(text, item.body_start, item.end)
                     pairs.append(
-                        QAPair(item.label, questions_by_label[item.label], text[answer_start:end],
-                               answer_start, answer_start, end, heading, False)
-                    )  # fmt: skip
+                        QAPair(
+                            item.label,
+                            questions_by_label[item.label],
+                            text[answer_start:end],
+                            answer_start,
+                            answer_start,
+                            end,
+                            heading,
+                            False,
+                        )
+                    )
                 elif body.endswith(":") or len(body) < 120:
                     heading = text[item.start : item.end].strip()
                 continue
             if is_reply_block and answer_span is not None:
                 answer_start, end = answer_span
                 pairs.append(
-                    QAPair(item.label, question, text[answer_start:end], item.start, answer_start, end,
-                           heading, True)
-                )  # fmt: skip
+                    QAPair(item.label, question, text[answer_start:end], item.start, answer_start, end, heading, True)
+                )
     return pairs
 
 

@@ -84,8 +84,26 @@ def test_seed_reply_pairs_every_answer_and_ignores_the_request_part(seeds_dir: P
     text = next(seeds_dir.glob("000_*.txt")).read_text(encoding="utf-8")
     pairs = find_qa_pairs(text)
     labels = [p.label for p in pairs]
-    assert labels == ["1a", "1b", "1c", "1d", "1e", "1f", "1g", "1h", "2a", "2b", "2c", "2d", "2e",
-                      "3a", "3b", "3c", "3d", "3e"]  # fmt: skip
+    assert labels == [
+        "1a",
+        "1b",
+        "1c",
+        "1d",
+        "1e",
+        "1f",
+        "1g",
+        "1h",
+        "2a",
+        "2b",
+        "2c",
+        "2d",
+        "2e",
+        "3a",
+        "3b",
+        "3c",
+        "3d",
+        "3e",
+    ]
     assert all(p.answer and not p.answer.rstrip().endswith("?") for p in pairs)
     assert pairs[0].answer.startswith("Für bestimmte Projekte")
 
