@@ -185,5 +185,15 @@ def _is_heading(text: str, start: int, end: int, gap_before: str) -> bool:
         and 3 <= len(line) <= 100
         and not _HEADING_END.search(line)
         and not line.startswith(("•", "-", "–", "*"))
+        and not _is_table_row(line)
         and any(ch.isalpha() for ch in line)
     )
+
+
+def _is_table_row(line: str) -> bool:
+    """„Summe | 158 | 162“ or „2023 1.297 2024 1.345“: a row of a table, never a heading over passages."""
+    if "|" in line or "\t" in line:
+        return True
+    words = line.split()
+    figures = sum(1 for w in words if any(ch.isdigit() for ch in w))
+    return len(words) >= 2 and figures * 2 >= len(words)

@@ -188,3 +188,10 @@ def test_a_line_wrapped_by_the_page_layout_does_not_end_the_sentence():
         "Ausblick",
         "• erster Punkt",
     ]
+
+
+def test_a_table_row_never_labels_the_passages_after_it():
+    body = " ".join(f"Satz {i} berichtet über die Haushaltsmittel für Schulen im Landkreis." for i in range(12))
+    text = f"Haushalt der Schulen\n\n{body}\n\nSumme | 158 | 162\n2023 1.297 2024 1.345\n\n{body}"
+    chunks = chunk_document(_document(text), "doc", 300)
+    assert {c.heading for c in chunks} == {"Haushalt der Schulen"}
