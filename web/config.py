@@ -101,6 +101,7 @@ def defaults_from_env(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(float(_env("DRAFTER_MAX_UPLOAD_MB", "200")) * mb),
         "MAX_FORM_MEMORY_SIZE": 4 * mb,
         "DEADLINES": {kind: _env(f"DRAFTER_DEADLINE_{kind.upper()}", "1m") for kind in INQUIRY_KINDS},
+        "STATE": _env("DRAFTER_STATE", "RP").upper(),
         "LEGAL_BASIS": {
             kind: _env(f"DRAFTER_LEGAL_BASIS_{kind.upper()}", text) for kind, text in DEFAULT_LEGAL_BASIS.items()
         },

@@ -7,6 +7,7 @@ typed; only a file input cannot be refilled by the browser.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from email.utils import parseaddr
@@ -16,12 +17,21 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
 from drafter.errors import DocumentError
+from drafter.inquiry_metadata import read_inquiry_metadata
 from drafter.loaders import load_document
 from web.inquiries.deadlines import compute_deadline
 from web.knowledge.ingestion import safe_filename
 from web.models import InquiryKind
+from web.templating import today_local
 
 PERSONAL_FIELDS = ("requester_name", "requester_email", "requester_street", "requester_postcode", "requester_city")
+# The fields an inquiry's own text can fill, with the names the form shows.
+FROM_TEXT = {
+    "subject": "Betreff",
+    "received_on": "Eingangsdatum",
+    "requester_name": "Name",
+    "requester_email": "E-Mail",
+}
 
 
 @dataclass
@@ -32,6 +42,8 @@ class InquiryInput:
     filename: str | None = None
     received_on: date | None = None
     deadline: date | None = None
+    found: list[str] = field(default_factory=list)
+    """The fields filled from the inquiry's text (keys of FROM_TEXT)."""
 
 
 def read_metadata_form(form: ImmutableMultiDict) -> InquiryInput:
@@ -52,37 +64,87 @@ def read_metadata_form(form: ImmutableMultiDict) -> InquiryInput:
         result.errors["requester_email"] = "Die E-Mail-Adresse ist unvollständig (es fehlt „@“)."
     if result.received_on and not result.deadline and "kind" not in result.errors:
         period = current_app.config["DEADLINES"][values["kind"]]
-        result.deadline = compute_deadline(result.received_on, period)
+        result.deadline = compute_deadline(result.received_on, period, current_app.config["STATE"])
     if result.received_on and result.deadline and result.deadline < result.received_on:
         result.errors["deadline"] = "Die Frist darf nicht vor dem Eingangsdatum liegen."
     return result
 
 
 def read_new_inquiry(form: ImmutableMultiDict, upload: FileStorage | None) -> InquiryInput:
-    """Fields plus the inquiry text, taken from the pasted text or from the uploaded file."""
-    has_file = upload is not None and bool(upload.filename)
-    pasted = form.get("text", "").strip()
-    metadata: dict[str, str] = {}
-    text, filename, file_error = pasted, None, None
-    if has_file and pasted:
-        file_error = "Bitte entweder Text einfügen oder eine Datei hochladen, nicht beides."
-    elif has_file:
-        filename = safe_filename(upload.filename)
-        try:
-            loaded = _load_upload(upload, filename)
-            text, metadata = loaded.text.strip(), loaded.metadata
-        except DocumentError as error:
-            file_error = str(error)
-    result = read_metadata_form(_prefill(form, metadata))
-    result.values["text"] = pasted
+    """Fields plus the inquiry text, taken from the pasted text or from the uploaded file.
+
+    Fields left empty are filled from what the text says about itself; a received date that
+    neither staff nor the text give is today.
+    """
+    text, filename, headers, file_error = _inquiry_text(form, upload)
+    values = form.to_dict()
+    for key, value in (found_in_text(text, headers) if text else {}).items():
+        if not values.get(key, "").strip():
+            values[key] = value
+    if not values.get("received_on", "").strip():
+        values["received_on"] = today_local().isoformat()
+    result = read_metadata_form(ImmutableMultiDict(values))
+    result.values["text"] = form.get("text", "").strip()
     result.text, result.filename = text, filename
     if file_error:
         result.errors["file"] = file_error
     elif not text:
         result.errors["text"] = "Bitte den Text der Anfrage einfügen oder eine Datei hochladen."
-    if not result.values["subject"] and text:
-        result.values["subject"] = metadata.get("subject") or _first_line(text)
     return result
+
+
+def read_from_text(form: ImmutableMultiDict, upload: FileStorage | None) -> InquiryInput:
+    """The form again with subject, received date and requester as the inquiry's text gives them, for staff
+    to check before the inquiry is created; an uploaded file's text moves into the text field."""
+    text, filename, headers, file_error = _inquiry_text(form, upload)
+    result = InquiryInput(values={key: value.strip() for key, value in form.items()}, text=text, filename=filename)
+    if file_error:
+        result.errors["file"] = file_error
+        return result
+    if not text:
+        result.errors["text"] = "Bitte zuerst den Text der Anfrage einfügen oder eine Datei auswählen."
+        return result
+    found = found_in_text(text, headers)
+    result.values |= found | {"text": text, "source_filename": filename or ""}
+    result.found = list(found)
+    return result
+
+
+def found_in_text(text: str, headers: Mapping[str, str]) -> dict[str, str]:
+    """Form values the inquiry gives about itself: subject, received date, the requester's name and address.
+
+    `headers` are the uploaded file's own (an e-mail's sender, subject and date). The requester's
+    data goes into the inquiry's fields only, never into the knowledge base.
+    """
+    found = read_inquiry_metadata(text, headers)
+    _, address = parseaddr(headers.get("sender", ""))
+    values = {
+        "subject": found.subject,
+        "received_on": found.received.isoformat() if found.received else None,
+        "requester_name": found.requester,
+        "requester_email": address if "@" in address else None,
+    }
+    return {key: value for key, value in values.items() if value}
+
+
+def _inquiry_text(form: ImmutableMultiDict, upload: FileStorage | None) -> tuple[str, str | None, dict, str | None]:
+    """Text, file name, the file's own headers and a German error, from the pasted text or the uploaded file.
+
+    Text read from a file earlier (read_from_text) comes back pasted, with the file's name in a hidden field.
+    """
+    has_file = upload is not None and bool(upload.filename)
+    pasted = form.get("text", "").strip()
+    if has_file and pasted:
+        return pasted, None, {}, "Bitte entweder Text einfügen oder eine Datei hochladen, nicht beides."
+    if not has_file:
+        earlier = form.get("source_filename", "").strip()
+        return pasted, safe_filename(earlier) if pasted and earlier else None, {}, None
+    filename = safe_filename(upload.filename)
+    try:
+        loaded = _load_upload(upload, filename)
+    except DocumentError as error:
+        return "", filename, {}, str(error)
+    return loaded.text.strip(), filename, dict(loaded.metadata), None
 
 
 def _load_upload(upload: FileStorage, filename: str):
@@ -96,24 +158,6 @@ def _load_upload(upload: FileStorage, filename: str):
         return load_document(path, max_bytes=limit)
 
 
-def _prefill(form: ImmutableMultiDict, metadata: dict[str, str]) -> ImmutableMultiDict:
-    """Fill empty fields from an e-mail's headers: sender, subject and date."""
-    if not metadata:
-        return form
-    values = form.to_dict()
-    name, address = parseaddr(metadata.get("sender", ""))
-    defaults = {
-        "subject": metadata.get("subject", ""),
-        "received_on": metadata.get("date", ""),
-        "requester_name": name,
-        "requester_email": address,
-    }
-    for key, value in defaults.items():
-        if value and not values.get(key, "").strip():
-            values[key] = value
-    return ImmutableMultiDict(values)
-
-
 def _date(text: str, key: str, result: InquiryInput, label: str) -> date | None:
     if not text:
         result.errors[key] = f"Bitte das Datum „{label}“ angeben."
@@ -123,8 +167,3 @@ def _date(text: str, key: str, result: InquiryInput, label: str) -> date | None:
     except ValueError:
         result.errors[key] = f"„{text}“ ist kein gültiges Datum für „{label}“ (Format JJJJ-MM-TT)."
         return None
-
-
-def _first_line(text: str, limit: int = 120) -> str:
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return line if len(line) <= limit else line[: limit - 1] + "…"
