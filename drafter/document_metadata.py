@@ -1,8 +1,8 @@
 """Guess a document's type, date and issuing authority from its text.
 
 Curators can override every guess (`--type` on the command line, the knowledge-base page in
-the web app); the guesses only need to be right for the common forms: a reply letter, a
-Sitzungsvorlage/status report, minutes, an inquiry.
+the web app); the guesses only need to be right for the common forms: a reply letter or e-mail
+reply, a Sitzungsvorlage/status report, a press release, minutes, an inquiry.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ _SIGNALS: dict[DocType, list[tuple[str, float]]] = {
         (r"\bbeantworte[nt]? (?:wir|ich)\b", 2),
         (r"^\s*Zu (?:Frage )?\d", 2),
         (r"\bMit freundlichen Grüßen\b", 0.5),
+        (r"^(?:Betreff|Subject):\s*(?:AW|Aw|RE|Re|WG|Antwort)\b", 3),
+        (r"\bIhre (?:E-Mail|Nachricht|Mail) vom\b", 2),
     ],
     DocType.REPORT: [
         (r"\bSachstandsbericht\b", 3),
@@ -55,7 +57,11 @@ _SIGNALS: dict[DocType, list[tuple[str, float]]] = {
         (r"\bSachverhalt\b", 2),
         (r"\bSitzungsvorlage\b|\bVorlage\s+\d", 2),
         (r"\bzur Kenntnis\b", 1),
-        (r"\bPressemitteilung\b", 2),
+    ],
+    DocType.PRESS_RELEASE: [
+        (r"\b(?:Pressemitteilung|Presseinformation|Pressemeldung|Medieninformation)\b", 3),
+        (r"\bPressestelle\b|\bPressesprecher(?:in)?\b", 2),
+        (r"\bfür Rückfragen der Presse\b|\bPressekontakt\b", 2),
     ],
     DocType.MINUTES: [
         (r"\bNiederschrift\b", 3),

@@ -16,6 +16,7 @@ class DocType(StrEnum):
 
     PAST_REPLY = "past_reply"
     REPORT = "report"
+    PRESS_RELEASE = "press_release"
     MINUTES = "minutes"
     INQUIRY = "inquiry"
     OTHER = "other"
@@ -25,6 +26,7 @@ class DocType(StrEnum):
         return {
             DocType.PAST_REPLY: "Frühere Antwort",
             DocType.REPORT: "Bericht",
+            DocType.PRESS_RELEASE: "Pressemitteilung",
             DocType.MINUTES: "Niederschrift",
             DocType.INQUIRY: "Anfrage",
             DocType.OTHER: "Sonstiges",

@@ -150,6 +150,16 @@ def test_a_cut_inside_a_paragraph_repeats_the_last_sentence():
         ("Sachstandsbericht Digitalisierung\nSachverhalt: Der Kreistag nimmt zur Kenntnis", False, DocType.REPORT),
         ("Anfrage der Fraktion\nWir fragen an:\n1. Wie viele?", False, DocType.INQUIRY),
         ("Einkaufsliste: Brot, Milch", False, DocType.OTHER),
+        (
+            "Pressemitteilung\nTalbach, 19.03.2025\nDer Landkreis startet neue Online-Dienste.",
+            False,
+            DocType.PRESS_RELEASE,
+        ),
+        (
+            "Betreff: AW: Breitband in Hasselbach\nSehr geehrter Herr Beispiel,\nder Ausbau beginnt 2026.",
+            False,
+            DocType.PAST_REPLY,
+        ),
     ],
 )
 def test_document_type_is_recognised_from_its_form(text, has_answers, expected):
