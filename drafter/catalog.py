@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS documents (
     corrections TEXT NOT NULL DEFAULT '{}',
     date TEXT,
     authority TEXT,
+    superseded_by TEXT,
     text TEXT NOT NULL,
     ingested_at TEXT NOT NULL
 );
@@ -58,8 +59,8 @@ CREATE TABLE IF NOT EXISTS embedded (
 );
 """
 
-_CORRECTABLE = frozenset({"doc_type", "title", "date", "authority"})
-_DOC_COLUMNS = "doc_id, name, source, sha256, title, doc_type, date, authority, ingested_at"
+_CORRECTABLE = frozenset({"doc_type", "title", "date", "authority", "superseded_by"})
+_DOC_COLUMNS = "doc_id, name, source, sha256, title, doc_type, date, authority, superseded_by, ingested_at"
 _CHUNK_COLUMNS = (
     "chunk_id, doc_id, ordinal, text, char_start, char_end, kind, page, heading, label, question, answer_start"
 )
@@ -73,17 +74,18 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
-        self._add_corrections_column()
+        self._add_missing_columns()
 
-    def _add_corrections_column(self) -> None:
-        """Catalogs written before corrections were kept had a `type_fixed` flag: a fixed type becomes the
-        first correction."""
+    def _add_missing_columns(self) -> None:
+        """Catalogs written by earlier versions: corrections replaced a `type_fixed` flag (a fixed type becomes
+        the first correction), and a document can since be marked as superseded."""
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
-        if "corrections" in columns:
-            return
         with self.transaction() as db:
-            db.execute("ALTER TABLE documents ADD COLUMN corrections TEXT NOT NULL DEFAULT '{}'")
-            db.execute("UPDATE documents SET corrections = json_object('doc_type', doc_type) WHERE type_fixed = 1")
+            if "corrections" not in columns:
+                db.execute("ALTER TABLE documents ADD COLUMN corrections TEXT NOT NULL DEFAULT '{}'")
+                db.execute("UPDATE documents SET corrections = json_object('doc_type', doc_type) WHERE type_fixed = 1")
+            if "superseded_by" not in columns:
+                db.execute("ALTER TABLE documents ADD COLUMN superseded_by TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -151,7 +153,7 @@ class Catalog:
             db.execute("DELETE FROM documents WHERE doc_id = ? OR source = ?", (info.doc_id, info.source))
             db.execute(
                 "INSERT INTO documents (doc_id, name, source, sha256, title, doc_type, corrections, date, "
-                "authority, text, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "authority, superseded_by, text, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     info.doc_id,
                     info.name,
@@ -162,6 +164,7 @@ class Catalog:
                     json.dumps(corrections),
                     info.date,
                     info.authority,
+                    info.superseded_by,
                     text,
                     _now(),
                 ),
@@ -249,7 +252,7 @@ def _now() -> str:
 
 
 def _document(row: tuple) -> DocumentInfo:
-    doc_id, name, source, sha, title, doc_type, date, authority, ingested_at, count = row
+    doc_id, name, source, sha, title, doc_type, date, authority, superseded_by, ingested_at, count = row
     return DocumentInfo(
         doc_id=doc_id,
         name=name,
@@ -259,6 +262,7 @@ def _document(row: tuple) -> DocumentInfo:
         doc_type=DocType(doc_type),
         date=date,
         authority=authority,
+        superseded_by=superseded_by,
         chunk_count=count,
         ingested_at=ingested_at,
     )

@@ -100,6 +100,8 @@ def draft_extractive(
     foreign = sorted({c.hit.document.authority or "" for c in chosen if c.features["other_authority"]})
     if foreign:
         judgement = Judgement(DraftStatus.NEEDS_REVIEW, judgement.probability, _foreign_reason(foreign))
+    elif chosen[0].hit.document.superseded_by:
+        judgement = Judgement(DraftStatus.NEEDS_REVIEW, judgement.probability, SUPERSEDED_REASON)
     citations: list[Citation] = []
     sentences: list[DraftSentence] = []
     markers: dict[str, int] = {}
@@ -120,6 +122,12 @@ def draft_extractive(
         sentences=sentences,
         notice=judgement.reason,
     )
+
+
+SUPERSEDED_REASON = (
+    "Die zitierte Fundstelle stammt aus einem Dokument, das als überholt markiert ist; bitte die Angabe am "
+    "neueren Dokument prüfen."
+)
 
 
 def _foreign_reason(authorities: list[str]) -> str:
@@ -191,6 +199,7 @@ def citation_for(hit: SearchHit, marker: int, start: int, end: int) -> Citation:
         doc_type=str(hit.document.doc_type),
         date=hit.document.date,
         authority=hit.document.authority,
+        superseded=bool(hit.document.superseded_by),
     )
 
 

@@ -255,12 +255,22 @@ class KnowledgeBase:
         title: str | None = None,
         date: str | None = None,
         authority: str | None = None,
+        superseded_by: str | None = None,
     ) -> DocumentInfo:
+        """A curator's corrections, kept for later versions of the file; `superseded_by` names the document
+        that replaces this one (an empty string clears it)."""
         self.document(doc_id)
+        if superseded_by:
+            self.document(superseded_by)  # raises DocumentNotFound for a wrong reference
         iso_date = parse_date(date) if date else None
         with self._writing(vectors=False, wait=INTERACTIVE_WAIT):
             self.catalog.update_document(
-                doc_id, doc_type=str(doc_type) if doc_type else None, title=title, date=iso_date, authority=authority
+                doc_id,
+                doc_type=str(doc_type) if doc_type else None,
+                title=title,
+                date=iso_date,
+                authority=authority,
+                superseded_by=superseded_by,
             )
         return self.document(doc_id)
 

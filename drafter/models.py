@@ -77,6 +77,8 @@ class DocumentInfo:
     doc_type: DocType
     date: str | None = None
     authority: str | None = None
+    superseded_by: str | None = None
+    """The doc_id of the document a curator marked as replacing this one: demoted in search, labelled."""
     chunk_count: int = 0
     ingested_at: str = ""
 
@@ -196,6 +198,8 @@ class Citation:
     doc_type: str | None = None
     date: str | None = None
     authority: str | None = None
+    superseded: bool = False
+    """The document was replaced by a newer one a curator named; shown as „überholt“."""
     other_authority: bool = False
     """The passage is another authority's: its figures must never be presented as the own authority's."""
 
@@ -212,6 +216,7 @@ class Citation:
             "page": self.page,
             "date": self.date,
             "authority": self.authority,
+            "superseded": self.superseded,
             "other_authority": self.other_authority,
         }
 

@@ -128,3 +128,24 @@ def test_a_curators_corrections_survive_a_new_version_of_the_file(tmp_path: Path
     assert (updated.title, updated.doc_type, updated.date) == ("Radverkehr an Schulen", DocType.REPORT, "2025-03-01")
     assert "Nachtrag" in base.document_text(updated.doc_id)
     base.close()
+
+
+def test_a_superseded_document_is_demoted_labelled_and_not_marked_drafted(tmp_path: Path, embedder):
+    folder = tmp_path / "dokumente"
+    folder.mkdir()
+    (folder / "2024-11-niederschrift.txt").write_text(MOBILE_2024, encoding="utf-8")
+    (folder / "2025-09-sachstandsbericht.txt").write_text(MOBILE_2025, encoding="utf-8")
+    base = KnowledgeBase(replace(Settings.from_env(), data_dir=tmp_path / "kb"), embedder)
+    base.ingest([folder])
+    old, new = sorted(base.documents(), key=lambda d: d.name)
+    question = "Bestehen Vereinbarungen über mobiles Arbeiten mit Beschäftigten der Kreisverwaltung?"
+    assert base.search(question, k=1)[0].document.doc_id == old.doc_id  # its wording is closest
+
+    base.update_metadata(old.doc_id, superseded_by=new.doc_id)
+    assert base.search(question, k=1)[0].document.doc_id == new.doc_id
+    answer = draft(base, question)
+    assert all(c.superseded == (c.doc == old.name) for c in answer.citations)
+    (folder / "2024-11-niederschrift.txt").write_text(MOBILE_2024 + "\nNachtrag.\n", encoding="utf-8")
+    base.ingest([folder])
+    assert base.document(old.doc_id).superseded_by == new.doc_id  # kept for the new version of the file
+    base.close()

@@ -55,6 +55,8 @@ class FusionSettings:
     coverage_weight: float = 0.3
     """Weight of query-term coverage (0–1), relative to the fused score (0–1)."""
     question_list_penalty: float = 0.5
+    superseded_penalty: float = 0.5
+    """Share of its score a passage of a document a curator marked as superseded loses."""
     duplicate_jaccard: float = 0.8
 
 
@@ -144,12 +146,14 @@ class HybridRetriever:
                 continue  # removed between the index read and now
             chunk, tokens = passages[chunk_id]
             coverage = weighted_coverage(term_weights, tokens)
-            value = question_list_penalty(value, chunk.text, s.question_list_penalty)
+            value = question_list_penalty(value, chunk.text, s.question_list_penalty) + s.coverage_weight * coverage
+            if document.superseded_by:
+                value *= 1.0 - s.superseded_penalty
             (d_score, d_rank), (k_score, k_rank), (q_score, q_rank) = (p.get(chunk_id, (None, None)) for p in positions)
             hits[chunk_id] = SearchHit(
                 chunk=chunk,
                 document=document,
-                score=value + s.coverage_weight * coverage,
+                score=value,
                 dense_score=d_score,
                 dense_rank=d_rank,
                 keyword_score=k_score,
