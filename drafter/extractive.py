@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from drafter.answer_text import render_answer
 from drafter.answer_types import AnswerType, expected_answer_type, gives_answer_type
+from drafter.authorities import is_other_authority
 from drafter.confidence import Judgement, judge, outcome_features
 from drafter.learned import LinearModel, load_model
 from drafter.models import (
@@ -313,24 +314,6 @@ def _same_measure(a: Candidate, b: Candidate) -> bool:
     words_a = {t for t in _analyzer.tokens(a.text) if t in weights and not t.isdigit()}
     words_b = {t for t in _analyzer.tokens(b.text) if t in weights and not t.isdigit()}
     return bool(words_a and words_b) and len(words_a & words_b) / min(len(words_a), len(words_b)) >= 0.5
-
-
-def is_other_authority(authority: str | None, own_authority: str | None) -> bool:
-    """Whether a document's authority is known to be another than the own one („Kreisverwaltung Talbach“
-    and „Landkreis Talbach“ are the same; „Stadt Karlsruhe“ is another)."""
-    if not authority or not own_authority:
-        return False
-    return not (_authority_names(authority) & _authority_names(own_authority))
-
-
-_AUTHORITY_WORDS = frozenset(
-    "landkreis kreis kreisverwaltung landratsamt stadt stadtverwaltung gemeinde gemeindeverwaltung verwaltung "
-    "der die das des den dem bürgermeister oberbürgermeister landrat landrätin amt für und von".split()
-)
-
-
-def _authority_names(authority: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", authority.lower()) if w not in _AUTHORITY_WORDS}
 
 
 def recency(date: str | None) -> float:

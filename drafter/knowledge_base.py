@@ -159,11 +159,13 @@ class KnowledgeBase:
         doc_types: Collection[DocType] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        authority: str | None = None,
     ) -> list[SearchHit]:
+        """`authority` keeps only that authority's documents (and those whose authority is unknown)."""
         if not query.strip():
             return []
         self._catch_up()
-        return self.retriever.search(query, k, SearchFilters.of(doc_types, date_from, date_to))
+        return self.retriever.search(query, k, SearchFilters.of(doc_types, date_from, date_to, authority))
 
     def _catch_up(self) -> None:
         """Forget what this process has cached if another process has changed the data directory since."""

@@ -149,3 +149,9 @@ def test_a_superseded_document_is_demoted_labelled_and_not_marked_drafted(tmp_pa
     base.ingest([folder])
     assert base.document(old.doc_id).superseded_by == new.doc_id  # kept for the new version of the file
     base.close()
+
+
+def test_search_can_keep_to_the_own_authority(kb: KnowledgeBase):
+    assert kb.search("Anträge auf Wohngeld", k=3)[0].document.authority == "Stadt Nordheim"
+    own = kb.search("Anträge auf Wohngeld", k=3, authority="Landkreis Talbach")
+    assert own and all(h.document.authority != "Stadt Nordheim" for h in own)

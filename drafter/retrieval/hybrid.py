@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from drafter.authorities import is_other_authority
 from drafter.catalog import Catalog
 from drafter.embeddings import Embedder
 from drafter.models import DocType, DocumentInfo, SearchHit
@@ -65,13 +66,17 @@ class SearchFilters:
     doc_types: frozenset[DocType] | None = None
     date_from: str | None = None
     date_to: str | None = None
+    authority: str | None = None
+    """Only documents of this authority (and those whose authority is unknown)."""
 
     @property
     def active(self) -> bool:
-        return bool(self.doc_types or self.date_from or self.date_to)
+        return bool(self.doc_types or self.date_from or self.date_to or self.authority)
 
     def admits(self, document: DocumentInfo) -> bool:
         if self.doc_types and document.doc_type not in self.doc_types:
+            return False
+        if self.authority and is_other_authority(document.authority, self.authority):
             return False
         if (self.date_from or self.date_to) and not document.date:
             return False
@@ -80,8 +85,14 @@ class SearchFilters:
         return not (self.date_to and document.date > self.date_to)
 
     @classmethod
-    def of(cls, doc_types: Collection[DocType] | None, date_from: str | None, date_to: str | None) -> SearchFilters:
-        return cls(frozenset(doc_types) if doc_types else None, date_from or None, date_to or None)
+    def of(
+        cls,
+        doc_types: Collection[DocType] | None,
+        date_from: str | None,
+        date_to: str | None,
+        authority: str | None = None,
+    ) -> SearchFilters:
+        return cls(frozenset(doc_types) if doc_types else None, date_from or None, date_to or None, authority or None)
 
 
 @dataclass(frozen=True)
