@@ -17,7 +17,7 @@ from web.answers.workflow import mark_sent as record_sent
 from web.database import db
 from web.inquiries import split_editing
 from web.inquiries.deadlines import deadline_state
-from web.inquiries.form import PERSONAL_FIELDS, read_metadata_form, read_new_inquiry
+from web.inquiries.form import FROM_TEXT, PERSONAL_FIELDS, read_from_text, read_metadata_form, read_new_inquiry
 from web.inquiries.listing import RowData, list_row
 from web.inquiries.queries import get_inquiry, staff_users
 from web.models import (
@@ -148,8 +148,10 @@ def _answer_progress(inquiry_ids: list[int]) -> dict[int, tuple[int, int]]:
 @roles_required(*EDIT_INQUIRIES)
 def create():
     if request.method == "GET":
-        values = {"received_on": today_local().isoformat(), "assignee_id": str(current_user.id), "kind": "ifg"}
+        values = {"assignee_id": str(current_user.id), "kind": "ifg"}
         return render_template("inquiries/new.html", values=values, errors={}, staff=staff_users())
+    if request.form.get("step") == "read":
+        return _read_text()
     entered = read_new_inquiry(request.form, request.files.get("file"))
     if entered.errors:
         return render_template(
@@ -188,6 +190,19 @@ def create():
     )
     db.session.commit()
     return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
+
+
+def _read_text():
+    """Subject, received date and requester taken from the text into the form, to check before creating."""
+    entered = read_from_text(request.form, request.files.get("file"))
+    return render_template(
+        "inquiries/new.html",
+        values=entered.values,
+        errors=entered.errors,
+        staff=staff_users(),
+        found=[FROM_TEXT[key] for key in entered.found],
+        text_read=not entered.errors,
+    ), (400 if entered.errors else 200)
 
 
 def _assignee(value: str) -> int | None:
