@@ -123,6 +123,7 @@ def defaults_from_env(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
         "PAGE_SIZE": 50,
+        "SOURCE_MAX_AGE_YEARS": int(_env("DRAFTER_SOURCE_MAX_AGE_YEARS", "5")),
         "EMBEDDER": None,
         "DRAFTER_SETTINGS": None,
     }

@@ -321,6 +321,11 @@ class DraftRevision(db.Model):
         return answer_text.render(self.paragraphs)
 
     @property
+    def holds_abstention(self) -> bool:
+        """Still the core's „no information“ text: such an answer is neither approved nor exported."""
+        return answer_text.holds_abstention(self.paragraphs)
+
+    @property
     def origin_enum(self) -> RevisionOrigin:
         return RevisionOrigin(self.origin)
 
@@ -346,6 +351,9 @@ class CitationRecord(db.Model):
     page: Mapped[int | None] = mapped_column(Integer)
     doc_type: Mapped[str | None] = mapped_column(String(30))
     doc_date: Mapped[str | None] = mapped_column(String(20))
+    authority: Mapped[str | None] = mapped_column(String(300))
+    other_authority: Mapped[bool] = mapped_column(default=False)
+    """Another authority's passage (`drafter.models.Citation.other_authority`), named in the Prüfhinweise."""
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from drafter.models import DraftStatus
+from web.database import db
 from web.models import AnswerStatus, InquiryKind, JobState, Role
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
@@ -107,6 +108,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _server_error(error):
+        # After a failed database write the session refuses every query until rolled back, and the
+        # page's header asks for the signed-in user.
+        db.session.rollback()
         return _error_page(
             500,
             "Interner Fehler",

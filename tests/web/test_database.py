@@ -119,6 +119,6 @@ def test_migration_0003_turns_old_revision_text_into_sentences(tmp_path, embedde
                 [DraftSentence("Es sind 142.", [1]), DraftSentence("Bald 200.", [], verified=False)],
                 [DraftSentence("Zitat.", [2])],
             ]
-            assert revision.text == "Es sind 142. [1] Bald 200. [unbelegt]\n\nZitat. [2]"
+            assert revision.text == "Es sind 142. [1] Bald 200.\n\nZitat. [2]"
     finally:
         stop_app(app)

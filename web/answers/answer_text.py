@@ -1,17 +1,19 @@
-"""An answer as plain text with citation markers: the one place that writes and reads „[1]“ and „[unbelegt]“.
+"""An answer as plain text with citation markers: the one place that writes and reads „[1]“.
 
 An answer is stored as paragraphs of `drafter.models.DraftSentence` (its text, the markers of
 the passages that back it, whether the core could verify it), the form the core drafts in.
 Text is needed only where a person types or reads plain text: the editor's text area, the
-difference between two versions, the letter. `render` writes that text the way the core's
-language-model drafter writes it (a sentence, its markers, „[unbelegt]“ when unverified);
-`parse` reads what staff typed back into sentences.
+difference between two versions, the letter. `render` writes that text (a sentence and its
+markers); `parse` reads what staff typed back into sentences. Whether a sentence is belegt is
+decided by checking it against its passages on every save (web/answers/checks.py), not by a
+flag in the text: a „[unbelegt]“ typed or left over from earlier versions is dropped.
 """
 
 from __future__ import annotations
 
 import re
 
+from drafter.extractive import ABSTENTION_SENTENCE
 from drafter.models import DraftSentence
 
 UNVERIFIED_FLAG = "[unbelegt]"
@@ -29,16 +31,19 @@ def render(paragraphs: Paragraphs, *, markers: bool = True) -> str:
 
 def _sentence(sentence: DraftSentence, markers: bool) -> str:
     marks = "".join(f"[{marker}]" for marker in sentence.markers) if markers else ""
-    if not sentence.verified:
-        marks = f"{marks} {UNVERIFIED_FLAG}".strip()
     return f"{sentence.text} {marks}".strip()
+
+
+def holds_abstention(paragraphs: Paragraphs) -> bool:
+    """The answer still says the knowledge base holds nothing on the question (the core's abstention)."""
+    return any(ABSTENTION_SENTENCE in sentence.text for paragraph in paragraphs for sentence in paragraph)
 
 
 def parse(text: str) -> Paragraphs:
     """What staff typed, as paragraphs of sentences: each stretch of text up to its markers is one sentence.
 
-    „[unbelegt]“ after a stretch keeps it marked as unverified; deleting the flag is how staff
-    confirm a sentence, replacing it by a marker how they cite it.
+    The sentences come back with `verified` as typed; a save sets it by checking them
+    (web/answers/checks.py).
     """
     paragraphs = []
     for block in _PARAGRAPH_BREAK.split(text.replace("\r\n", "\n").strip()):

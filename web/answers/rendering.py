@@ -13,34 +13,37 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from drafter.models import DraftSentence
+from web.answers.checks import SentenceCheck, SentenceState
 
 
 @dataclass(frozen=True)
 class ShownSentence:
-    """A sentence of the answer as the workspace shows it: its text, its markers, whether it is unverified.
+    """A sentence of the answer as the workspace shows it: its text, its markers, the outcome of its check.
 
     `markers` lists the sentence's markers that name a cited passage (a link to it); `unknown` those
-    that name none (typed by hand, shown as written)."""
+    that name none (typed by hand, shown as written). `flag` is „ohne Beleg“ or „Beleg passt nicht“
+    when the check failed, with `reason` saying why."""
 
     text: str
     markers: list[int]
     unknown: list[int]
-    unverified: bool
+    flag: str | None
+    reason: str | None
 
 
-def answer_paragraphs(paragraphs: list[list[DraftSentence]], known_markers: set[int]) -> list[list[ShownSentence]]:
+def answer_paragraphs(checked: list[list[SentenceCheck]], known_markers: set[int]) -> list[list[ShownSentence]]:
     return [
         [
             ShownSentence(
-                text=sentence.text,
-                markers=[m for m in sentence.markers if m in known_markers],
-                unknown=[m for m in sentence.markers if m not in known_markers],
-                unverified=not sentence.verified,
+                text=check.sentence.text,
+                markers=[m for m in check.sentence.markers if m in known_markers],
+                unknown=[m for m in check.sentence.markers if m not in known_markers],
+                flag=None if check.state == SentenceState.BELEGT else check.state.label_de,
+                reason=check.reason,
             )
-            for sentence in paragraph
+            for check in paragraph
         ]
-        for paragraph in paragraphs
+        for paragraph in checked
     ]
 
 
@@ -57,19 +60,28 @@ def highlighted(passage: str, spans: list[tuple[int, int]]) -> list[tuple[str, b
     return pieces
 
 
+WORD_DIFF_MAX_CHARS = 20_000
+"""Above this many characters (both texts together) the diff compares lines instead of words: difflib is
+quadratic in the number of pieces, and two 200 KB texts word by word take many seconds."""
+
+
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """(operation, text) pieces with operation "equal", "insert" or "delete", word by word."""
-    old_words, new_words = _words(old), _words(new)
+    """(operation, text) pieces with operation "equal", "insert" or "delete", word by word (line by line
+    for long texts)."""
+    if len(old) + len(new) > WORD_DIFF_MAX_CHARS:
+        old_pieces, new_pieces = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    else:
+        old_pieces, new_pieces = _words(old), _words(new)
     pieces: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=old_pieces, b=new_pieces, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag == "equal":
-            pieces.append(("equal", "".join(old_words[a0:a1])))
+            pieces.append(("equal", "".join(old_pieces[a0:a1])))
             continue
         if tag in {"delete", "replace"}:
-            pieces.append(("delete", "".join(old_words[a0:a1])))
+            pieces.append(("delete", "".join(old_pieces[a0:a1])))
         if tag in {"insert", "replace"}:
-            pieces.append(("insert", "".join(new_words[b0:b1])))
+            pieces.append(("insert", "".join(new_pieces[b0:b1])))
     return pieces
 
 

@@ -63,11 +63,6 @@ def is_touched(draft: Draft | None) -> bool:
     return draft.status != AnswerStatus.DRAFT or any(r.origin != RevisionOrigin.GENERATED for r in draft.revisions)
 
 
-def has_unverified(draft: Draft | None) -> bool:
-    """Its current text still holds a sentence marked „[unbelegt]“ (stated without a checked source)."""
-    return draft is not None and any(not s.verified for s in draft.current.sentences)
-
-
 def check_editable(draft: Draft) -> None:
     if draft.status == AnswerStatus.APPROVED:
         raise WorkflowError(
@@ -80,11 +75,22 @@ def check_editable(draft: Draft) -> None:
         )
 
 
-def check_submittable(draft: Draft) -> None:
+def is_unchanged_machine_draft(draft: Draft) -> bool:
+    """Nobody has changed the automatic draft: its current version is the machine's."""
+    return draft.current.origin == RevisionOrigin.GENERATED
+
+
+def check_submittable(draft: Draft, confirmed_unchanged: bool = False) -> None:
+    """Submitting the untouched machine draft needs the explicit confirmation that someone read it."""
     if not is_submittable(draft):
         raise WorkflowError(f"Antwort {draft.question.label} ist bereits {draft.status_enum.label_de.lower()}.")
     if not draft.current.text.strip():
         raise WorkflowError(f"Antwort {draft.question.label} ist leer; bitte zuerst einen Text eingeben.")
+    if is_unchanged_machine_draft(draft) and not confirmed_unchanged:
+        raise WorkflowError(
+            f"Antwort {draft.question.label} ist der unveränderte automatische Entwurf. Bitte prüfen und "
+            "„Ich habe den automatischen Entwurf geprüft“ ankreuzen, dann erneut einreichen."
+        )
 
 
 def check_withdrawable(draft: Draft) -> None:
@@ -101,6 +107,11 @@ def check_approvable(draft: Draft, reviewer: User) -> None:
         raise WorkflowError(
             f"Vier-Augen-Prinzip: Sie haben an Antwort {draft.question.label} mitgeschrieben und können "
             "sie daher nicht selbst freigeben. Bitte eine andere Person aus der Freigabe bitten."
+        )
+    if draft.current.holds_abstention:
+        raise WorkflowError(
+            f"Antwort {draft.question.label} enthält noch den Hinweis „Die Antwort muss fachlich ergänzt werden.“ "
+            "und kann so nicht freigegeben werden. Bitte „Änderung erbitten“ wählen."
         )
 
 
@@ -207,11 +218,11 @@ def export_problem(inquiry: Inquiry) -> str | None:
             "Der Antwortbrief kann erst erstellt werden, wenn jede Antwort freigegeben ist. "
             f"Noch nicht freigegeben: {', '.join(missing)}."
         )
-    flagged = [q.label for q in inquiry.questions if has_unverified(q.draft)]
+    flagged = [q.label for q in inquiry.questions if q.draft is not None and q.draft.current.holds_abstention]
     if flagged:
         return (
-            f"Die Antworten {', '.join(flagged)} enthalten noch als „[unbelegt]“ markierte Sätze. Bitte belegen "
-            "oder streichen; dazu muss die Freigabe die Antwort wieder öffnen."
+            f"Antwort {', '.join(flagged)} enthält noch den Hinweis, dass sie fachlich ergänzt werden muss. Bitte "
+            "ergänzen; dazu muss die Freigabe die Antwort wieder öffnen."
         )
     if not inquiry.reply_approved:
         return "Der Antwortbrief kann erst erstellt werden, wenn die Freigabe auch die Gesamtantwort freigegeben hat."

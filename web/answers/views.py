@@ -9,16 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from drafter.errors import DocumentNotFound
-from drafter.models import DocType, DraftSentence, DraftStatus
+from drafter.models import DocType, DraftSentence, DraftStatus, SearchHit
 from web import audit
 from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
 from web.answers import answer_text, rules
-from web.answers.citations import citation_record, passage_citation
+from web.answers.checks import (
+    SentenceState,
+    check_sentences,
+    checked_paragraphs,
+    machine_sentences,
+    plural,
+    review_notes,
+)
+from web.answers.citations import citation_record, passage_citation, quotable_sentences
 from web.answers.queries import get_draft
 from web.answers.rendering import answer_paragraphs, highlighted, word_diff
 from web.answers.rules import WorkflowError, check_editable
@@ -31,6 +40,8 @@ from web.models import CitationRecord, Comment, Draft, Question, ReviewDecision,
 bp = Blueprint("drafts", __name__, url_prefix="/answers", template_folder="templates")
 
 FURTHER_PASSAGES = 8
+MAX_ANSWER_CHARS = 30_000
+"""An answer to one question longer than this is a pasted document, not an answer; it also bounds the diff."""
 
 
 @dataclass
@@ -95,13 +106,17 @@ def _workspace(draft: Draft, *, edit_text: str | None = None, conflict=None, sta
     ).all()
     paragraphs = current.paragraphs
     sources = sources_of(draft, paragraphs)
+    checked = check_sentences(paragraphs, draft.citations, machine_sentences(draft))
     return render_template(
         "drafts/workspace.html",
         draft=draft,
         inquiry=inquiry,
         current=current,
-        paragraphs=answer_paragraphs(paragraphs, {s.marker for s in sources}),
-        unverified=rules.has_unverified(draft),
+        paragraphs=answer_paragraphs(checked, {s.marker for s in sources}),
+        unverified=any(c.state != SentenceState.BELEGT for paragraph in checked for c in paragraph),
+        notes=review_notes(draft, max_age_years=current_app.config["SOURCE_MAX_AGE_YEARS"]),
+        unchanged_machine_draft=rules.is_unchanged_machine_draft(draft),
+        max_answer_chars=MAX_ANSWER_CHARS,
         no_basis=draft.outcome == DraftStatus.INSUFFICIENT_EVIDENCE and current.origin == RevisionOrigin.GENERATED,
         sources=sources,
         previous=siblings[index - 1] if index > 0 else None,
@@ -145,16 +160,51 @@ def save(draft_id: int):
     if not text:
         flash("Eine leere Antwort kann nicht gespeichert werden.", "error")
         return _workspace(draft, edit_text=text, status=400)
-    paragraphs = answer_text.parse(text)
+    if len(text) > MAX_ANSWER_CHARS:
+        flash(
+            f"Die Antwort ist mit {len(text):,} Zeichen zu lang (höchstens {MAX_ANSWER_CHARS:,}). Bitte kürzen und "
+            "erneut speichern; Ihr Text ist unten erhalten.".replace(",", "."),
+            "error",
+        )
+        return _workspace(draft, edit_text=text, status=400)
+    paragraphs = checked_paragraphs(answer_text.parse(text), draft.citations, machine_sentences(draft))
     if paragraphs == draft.current.paragraphs:
         flash("Der Text ist unverändert; es wurde keine neue Version angelegt.", "info")
         return redirect(url_for("drafts.workspace", draft_id=draft.id))
-    revision = add_revision(draft, paragraphs, RevisionOrigin.EDITED, current_user)
-    db.session.flush()
-    audit.record("draft_edited", "draft", draft.id, inquiry_id=draft.question.inquiry_id, revision=revision.number)
-    db.session.commit()
-    flash(f"Gespeichert als Version {revision.number}.", "success")
+    try:
+        revision = add_revision(draft, paragraphs, RevisionOrigin.EDITED, current_user)
+        db.session.flush()
+        audit.record("draft_edited", "draft", draft.id, inquiry_id=draft.question.inquiry_id, revision=revision.number)
+        db.session.commit()
+    except (IntegrityError, OperationalError):
+        return _save_conflict(draft_id, text)
+    flagged = sum(not s.verified for s in revision.sentences)
+    if flagged:
+        flash(
+            f"Gespeichert als Version {revision.number}. {plural(flagged, 'Satz ist', 'Sätze sind')} nicht belegt; "
+            "sie sind im Text markiert.",
+            "warning",
+        )
+    else:
+        flash(f"Gespeichert als Version {revision.number}.", "success")
     return redirect(url_for("drafts.workspace", draft_id=draft.id))
+
+
+def _save_conflict(draft_id: int, text: str):
+    """A colleague saved the same answer at the same moment: their version stands, this text is kept beside it.
+
+    Both saves were based on the same version; the database lets only one of them take the next
+    number (or, on SQLite, holds the write lock), so the other ends here instead of in an error page.
+    """
+    db.session.rollback()
+    draft = get_draft(draft_id)
+    flash(
+        f"{draft.current.author.display_name} hat die Antwort gleichzeitig gespeichert (Version "
+        f"{draft.current.number}). Ihr Text ist unten erhalten; bitte mit der aktuellen Fassung abgleichen "
+        "und erneut speichern.",
+        "error",
+    )
+    return _workspace(draft, edit_text=text, conflict=word_diff(draft.current.text, text), status=409)
 
 
 @bp.route("/<int:draft_id>/revisions")
@@ -188,15 +238,27 @@ def passages(draft_id: int):
         template,
         draft=draft,
         inquiry=draft.question.inquiry,
-        hits=hits[:FURTHER_PASSAGES],
+        hits=[(hit, _quotable(hit)) for hit in hits[:FURTHER_PASSAGES]],
+        answer_sentences=[s.text for s in draft.current.sentences],
         query=request.args.get("q", "").strip(),
         can_edit=current_user.has_role(*EDIT_INQUIRIES) and not rules.is_locked(draft),
     )
 
 
+def _span(value: str) -> tuple[int, int] | None:
+    """A chosen sentence of a passage, sent as „start-end“."""
+    start, _, end = value.partition("-")
+    return (int(start), int(end)) if start.isdigit() and end.isdigit() else None
+
+
+def _quotable(hit: SearchHit) -> list[tuple[int, int, str]]:
+    return [(start, end, hit.chunk.text[start:end]) for start, end in quotable_sentences(hit.chunk)]
+
+
 @bp.route("/<int:draft_id>/passages/add", methods=["POST"])
 @roles_required(*EDIT_INQUIRIES)
 def add_passage(draft_id: int):
+    """Quote one sentence of a passage as a new paragraph, or cite it for a sentence staff wrote („für Satz“)."""
     draft = get_draft(draft_id)
     try:
         check_editable(draft)
@@ -206,11 +268,29 @@ def add_passage(draft_id: int):
     except (WorkflowError, DocumentNotFound) as error:
         flash(str(error), "error")
         return redirect(url_for("drafts.workspace", draft_id=draft.id))
-    existing = next((c.marker for c in draft.citations if c.chunk_id == chunk.chunk_id), None)
+    span = _span(request.form.get("span", ""))
+    if span not in quotable_sentences(chunk):
+        flash("Bitte einen Satz der Fundstelle auswählen; Überschriften lassen sich nicht übernehmen.", "error")
+        return redirect(url_for("drafts.workspace", draft_id=draft.id))
+    paragraphs = draft.current.paragraphs
+    sentences = [s for paragraph in paragraphs for s in paragraph]
+    target = request.form.get("sentence", type=int) if request.form.get("sentence") else None
+    if target is not None and not 0 <= target < len(sentences):
+        flash("Diesen Satz gibt es in der aktuellen Fassung nicht mehr. Bitte die Seite neu laden.", "error")
+        return redirect(url_for("drafts.workspace", draft_id=draft.id))
+    existing = next(
+        (c.marker for c in draft.citations if (c.chunk_id, c.quote_start, c.quote_end) == (chunk.chunk_id, *span)),
+        None,
+    )
     marker = existing or max((c.marker for c in draft.citations), default=0) + 1
-    citation = passage_citation(chunk, document, marker)
-    draft.citations.append(citation_record(citation, added_by_id=current_user.id))
-    paragraphs = [*draft.current.paragraphs, [DraftSentence(citation.quote, [marker])]]
+    citation = passage_citation(chunk, document, marker, *span)
+    if existing is None:
+        draft.citations.append(citation_record(citation, added_by_id=current_user.id))
+    if target is None:
+        paragraphs = [*paragraphs, [DraftSentence(citation.quote, [marker])]]
+    else:
+        sentences[target].markers.append(marker)
+    paragraphs = checked_paragraphs(paragraphs, draft.citations, machine_sentences(draft))
     revision = add_revision(draft, paragraphs, RevisionOrigin.SOURCE_ADDED, current_user)
     db.session.flush()
     audit.record(
@@ -222,7 +302,11 @@ def add_passage(draft_id: int):
         revision=revision.number,
     )
     db.session.commit()
-    flash(f"Fundstelle [{marker}] aus „{document.title}“ wurde angefügt (Version {revision.number}).", "success")
+    if target is None:
+        message = f"Ein Satz aus „{document.title}“ wurde mit Fundstelle [{marker}] angefügt"
+    else:
+        message = f"Fundstelle [{marker}] aus „{document.title}“ belegt jetzt Satz {target + 1}"
+    flash(f"{message} (Version {revision.number}).", "success")
     return redirect(url_for("drafts.workspace", draft_id=draft.id, _anchor="antwort"))
 
 
@@ -231,7 +315,7 @@ def add_passage(draft_id: int):
 def submit_one(draft_id: int):
     draft = get_draft(draft_id)
     try:
-        submit(draft, current_user)
+        submit(draft, current_user, confirmed_unchanged=request.form.get("confirm_unchanged") == "1")
         db.session.commit()
         flash(f"Antwort {draft.question.label} liegt jetzt zur Prüfung vor.", "success")
     except WorkflowError as error:
@@ -258,12 +342,28 @@ def withdraw_one(draft_id: int):
 @roles_required(*EDIT_INQUIRIES)
 def submit_all(inquiry_id: int):
     inquiry = get_inquiry(inquiry_id)
-    ready = [q.draft for q in inquiry.questions if q.draft is not None and rules.is_submittable(q.draft)]
+    confirmed = set(request.form.getlist("confirm_unchanged", type=int))
+    ready, unconfirmed = [], []
+    for question in inquiry.questions:
+        draft = question.draft
+        if draft is None or not rules.is_submittable(draft):
+            continue
+        if rules.is_unchanged_machine_draft(draft) and draft.id not in confirmed:
+            unconfirmed.append(question.label)
+        else:
+            ready.append(draft)
     for draft in ready:
-        submit(draft, current_user)
+        submit(draft, current_user, confirmed_unchanged=True)
     db.session.commit()
     missing = [q.label for q in inquiry.questions if q.draft is None]
-    message = f"{len(ready)} Antworten liegen jetzt zur Prüfung vor."
+    message = f"{plural(len(ready), 'Antwort liegt', 'Antworten liegen')} jetzt zur Prüfung vor."
+    if not ready:
+        message = "Keine Antwort wurde zur Prüfung gegeben."
+    if unconfirmed:
+        message += (
+            f" Unverändert übernommene automatische Entwürfe ({', '.join(unconfirmed)}) bitte einzeln in der "
+            "Antwort prüfen und mit „Unverändert einreichen“ bestätigen."
+        )
     if missing:
         message += f" Noch ohne Entwurf: {', '.join(missing)}."
     flash(message, "success" if ready else "info")

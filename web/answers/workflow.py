@@ -18,6 +18,7 @@ from web.answers.rules import (
     check_submittable,
     check_withdrawable,
     inquiry_status,
+    is_unchanged_machine_draft,
 )
 from web.database import db, utcnow
 from web.models import AnswerStatus, Decision, Draft, DraftRevision, Inquiry, ReviewDecision, RevisionOrigin, User
@@ -37,10 +38,13 @@ def add_revision(draft: Draft, paragraphs: list[list[DraftSentence]], origin: Re
     return revision
 
 
-def submit(draft: Draft, user: User) -> None:
-    check_submittable(draft)
+def submit(draft: Draft, user: User, confirmed_unchanged: bool = False) -> None:
+    check_submittable(draft, confirmed_unchanged)
     draft.status = AnswerStatus.IN_REVIEW
-    audit.record("submitted", "draft", draft.id, inquiry_id=draft.question.inquiry_id, user=user)
+    unchanged = is_unchanged_machine_draft(draft)
+    audit.record(
+        "submitted", "draft", draft.id, inquiry_id=draft.question.inquiry_id, user=user, unchanged=unchanged or None
+    )
     refresh_status(draft.question.inquiry)
 
 

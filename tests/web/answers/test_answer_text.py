@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from drafter.extractive import ABSTENTION
 from drafter.models import DraftSentence
 from web.answers import answer_text
 
 
-def test_text_is_written_as_the_core_writes_it():
+def test_text_is_written_with_markers_and_without_a_flag_for_unchecked_sentences():
     paragraphs = [[DraftSentence("Es sind 142.", [1, 2]), DraftSentence("Bald 200.", [], verified=False)]]
-    assert answer_text.render(paragraphs) == "Es sind 142. [1][2] Bald 200. [unbelegt]"
-    assert answer_text.render(paragraphs, markers=False) == "Es sind 142. Bald 200. [unbelegt]"
+    assert answer_text.render(paragraphs) == "Es sind 142. [1][2] Bald 200."
+    assert answer_text.render(paragraphs, markers=False) == "Es sind 142. Bald 200."
 
 
 def test_typed_text_becomes_sentences_with_their_markers():
@@ -21,9 +22,15 @@ def test_typed_text_becomes_sentences_with_their_markers():
     assert answer_text.markers_in(answer_text.parse(typed)) == {1, 2}
 
 
+def test_the_abstention_is_recognised_in_any_sentence():
+    kept = [[DraftSentence("Vorweg.", []), DraftSentence(ABSTENTION, [], verified=False)]]
+    assert answer_text.holds_abstention(kept)
+    assert not answer_text.holds_abstention([[DraftSentence("Es sind 142 Leistungen.", [1])]])
+
+
 def test_rendered_text_reads_back_unchanged():
     paragraphs = [
-        [DraftSentence("Zeile eins\nZeile zwei.", [3]), DraftSentence("Ohne Beleg.", [], verified=False)],
+        [DraftSentence("Zeile eins\nZeile zwei.", [3]), DraftSentence("Ohne Beleg.", [])],
         [DraftSentence("Zweiter Absatz.", [1])],
     ]
     assert answer_text.parse(answer_text.render(paragraphs)) == paragraphs

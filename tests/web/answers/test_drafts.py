@@ -13,6 +13,7 @@ from web.answers.drafting import store_answer
 from web.answers.queries import get_draft
 from web.answers.workflow import add_revision
 from web.database import db
+from web.knowledge_store import knowledge_base
 from web.models import Draft, DraftingJob, Inquiry, JobState, Question, RevisionOrigin, User
 
 SHORT = """Anfrage zur Digitalisierung
@@ -118,27 +119,70 @@ def test_a_stale_save_does_not_overwrite_a_colleagues_version(app, staff):
         assert db.session.get(Draft, draft_id).current.text == "Fassung der Kollegin. [1]"
 
 
-def test_further_passages_can_be_pulled_into_the_answer(app, staff):
+def test_one_sentence_of_a_further_passage_is_quoted_never_a_heading(app, staff):
     create_and_draft(app, staff)
     draft_id = draft_ids(app)[1]
     partial = staff.get(f"/answers/{draft_id}/passages?q=Wunschkennzeichen", headers={"HX-Request": "true"})
     html = partial.get_data(as_text=True)
     assert "<html" not in html
     chunk_ids = re.findall(r'name="chunk_id" value="([^"]+)"', html)
-    assert chunk_ids
+    spans = re.findall(r'name="span" value="(\d+)-(\d+)"', html)
+    assert chunk_ids and spans
     with app.app_context():
         cited = {c.chunk_id for c in db.session.get(Draft, draft_id).citations}
         markers = [c.marker for c in db.session.get(Draft, draft_id).citations]
+        before = len(db.session.get(Draft, draft_id).current.paragraphs)
     assert not cited & set(chunk_ids)  # already cited passages are not offered again
-    response = post(staff, f"/answers/{draft_id}/passages/add", {"chunk_id": chunk_ids[0]})
+    start, end = spans[0]
+    response = post(staff, f"/answers/{draft_id}/passages/add", {"chunk_id": chunk_ids[0], "span": f"{start}-{end}"})
     assert response.status_code == 302
     with app.app_context():
         draft = db.session.get(Draft, draft_id)
         added = next(c for c in draft.citations if c.chunk_id == chunk_ids[0])
         assert added.marker == max(markers, default=0) + 1
-        assert draft.current.text.endswith(f"[{added.marker}]")
+        assert (added.quote_start, added.quote_end) == (int(start), int(end))
+        assert added.quote == added.passage_text[int(start) : int(end)] != added.passage_text.strip()
+        assert draft.current.paragraphs[-1] == [DraftSentence(added.quote, [added.marker])]
+        assert len(draft.current.paragraphs) == before + 1
         assert draft.current.origin == "source_added"
-        assert added.passage_text[added.quote_start : added.quote_end] == added.quote
+    heading = post(staff, f"/answers/{draft_id}/passages/add", {"chunk_id": chunk_ids[0], "span": f"0-{end}9"})
+    assert "Überschriften lassen sich nicht übernehmen" in staff.get(heading.location).get_data(as_text=True)
+
+
+def test_staff_cite_a_passage_for_a_sentence_they_wrote(app, staff):
+    create_and_draft(app, staff)
+    draft_id = draft_ids(app)[1]
+    html = staff.get(f"/answers/{draft_id}/passages?q=Wunschkennzeichen").get_data(as_text=True)
+    chunk_id = re.findall(r'name="chunk_id" value="([^"]+)"', html)[0]
+    start, end = map(int, re.findall(r'name="span" value="(\d+)-(\d+)"', html)[0])
+    with app.app_context():
+        quote = knowledge_base().chunk(chunk_id).text[start:end]
+    post(staff, f"/answers/{draft_id}/save", {"text": quote, "base_revision": 1})
+    page = staff.get(f"/answers/{draft_id}").get_data(as_text=True)
+    assert 'class="tag-unbelegt">ohne Beleg</span>' in page
+    post(staff, f"/answers/{draft_id}/passages/add", {"chunk_id": chunk_id, "span": f"{start}-{end}", "sentence": "0"})
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        assert [(s.text, s.verified) for s in draft.current.sentences] == [(quote, True)]
+        assert len(draft.current.sentences[0].markers) == 1
+    assert "tag-unbelegt" not in staff.get(f"/answers/{draft_id}").get_data(as_text=True)
+
+
+def test_an_edited_sentence_with_a_wrong_marker_is_flagged_with_the_reason(app, staff):
+    create_and_draft(app, staff)
+    draft_id = draft_ids(app)[0]
+    response = post(
+        staff,
+        f"/answers/{draft_id}/save",
+        {"text": "Der Landkreis betreibt 9.999 Server im Keller. [1]", "base_revision": 1},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "1 Satz ist nicht belegt" in page
+    assert 'class="tag-unbelegt">Beleg passt nicht</span>' in page
+    assert "Zitat steht nicht in der angegebenen Fundstelle" in page
+    with app.app_context():
+        assert db.session.get(Draft, draft_id).current.sentences[0].verified is False
 
 
 def test_unverified_model_sentences_are_marked(app, staff):
@@ -165,7 +209,7 @@ def test_unverified_model_sentences_are_marked(app, staff):
         draft_id = draft.id
     page = staff.get(f"/answers/{draft_id}").get_data(as_text=True)
     assert re.search(
-        r'<span class="unbelegt">Bald werden es 200 sein\. <span class="tag-unbelegt">unbelegt</span>', page
+        r'<span class="unbelegt">Bald werden es 200 sein\. <span class="tag-unbelegt">ohne Beleg</span>', page
     )
     assert "Es sind 142 Leistungen." in page.split('class="unbelegt"')[0]
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from drafter.extractive import ABSTENTION
 from drafter.models import DraftSentence
 from tests.web.conftest import make_app, seed_users, stop_app
 from web.answers import rules
@@ -66,6 +67,7 @@ def seeded(*answers: tuple[AnswerStatus, list[tuple[str, RevisionOrigin]]], sent
 
 
 GENERATED_BY_SABINE = [("sabine", RevisionOrigin.GENERATED)]
+EDITED_BY_SABINE = [("sabine", RevisionOrigin.GENERATED), ("sabine", RevisionOrigin.EDITED)]
 
 
 def test_nobody_who_wrote_a_revision_may_approve_it(session):
@@ -144,15 +146,30 @@ def test_an_empty_answer_cannot_be_submitted(session):
         rules.check_submittable(inquiry.questions[0].draft)
 
 
-def test_the_letter_waits_for_unverified_sentences_and_the_reply_approval(session):
-    unverified = [[DraftSentence("Es sind 142.", [1]), DraftSentence("Bald 200.", [], verified=False)]]
-    inquiry = seeded((AnswerStatus.APPROVED, GENERATED_BY_SABINE), sentences=unverified)
-    assert rules.has_unverified(inquiry.questions[0].draft)
-    assert "„[unbelegt]“" in rules.export_problem(inquiry)
-    inquiry.questions[0].draft.current.paragraphs = [unverified[0][:1]]
+def test_the_letter_waits_while_an_answer_holds_the_abstention_and_for_the_reply_approval(session):
+    abstaining = [[DraftSentence("Es sind 142.", [1]), DraftSentence(ABSTENTION, [], verified=False)]]
+    inquiry = seeded((AnswerStatus.APPROVED, GENERATED_BY_SABINE), sentences=abstaining)
+    assert "fachlich ergänzt" in rules.export_problem(inquiry)
+    inquiry.questions[0].draft.current.paragraphs = [[*abstaining[0][:1], DraftSentence("Ohne Quelle.", [], False)]]
     assert "Gesamtantwort" in rules.export_problem(inquiry)
     inquiry.reply_approved = True
     assert rules.export_problem(inquiry) is None
+
+
+def test_an_answer_holding_the_abstention_cannot_be_approved(session):
+    abstaining = [[DraftSentence(ABSTENTION, [], verified=False)]]
+    inquiry = seeded((AnswerStatus.IN_REVIEW, GENERATED_BY_SABINE), sentences=abstaining)
+    with pytest.raises(WorkflowError, match="fachlich ergänzt"):
+        rules.check_approvable(inquiry.questions[0].draft, user("rainer"))
+
+
+def test_an_unchanged_machine_draft_is_submitted_only_with_confirmation(session):
+    inquiry = seeded((AnswerStatus.DRAFT, GENERATED_BY_SABINE), (AnswerStatus.DRAFT, EDITED_BY_SABINE))
+    untouched, edited = (q.draft for q in inquiry.questions)
+    with pytest.raises(WorkflowError, match="unveränderte automatische Entwurf"):
+        rules.check_submittable(untouched)
+    rules.check_submittable(untouched, confirmed_unchanged=True)
+    rules.check_submittable(edited)
 
 
 def test_the_inquiry_status_follows_its_answers(session):

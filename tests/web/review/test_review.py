@@ -7,6 +7,8 @@ import io
 from docx import Document
 from sqlalchemy import select
 
+from drafter.extractive import ABSTENTION
+from drafter.models import DraftSentence
 from tests.web.conftest import login, post, wait_for_jobs
 from web.database import db
 from web.models import AuditEntry, Draft, Inquiry, Question
@@ -44,7 +46,7 @@ def status(app, draft_id: int) -> str:
 
 def test_reviewer_approves_or_sends_back_with_a_comment(app, staff, reviewer):
     ids = drafted(app, staff)
-    post(staff, f"/answers/{ids[0]}/submit")
+    post(staff, f"/answers/{ids[0]}/submit", {"confirm_unchanged": "1"})
     assert status(app, ids[0]) == "in_review"
     refused = post(reviewer, f"/review/answers/{ids[0]}/changes", {"comment": ""})
     assert refused.status_code == 302 and status(app, ids[0]) == "in_review"
@@ -53,7 +55,7 @@ def test_reviewer_approves_or_sends_back_with_a_comment(app, staff, reviewer):
     page = staff.get(f"/answers/{ids[0]}").get_data(as_text=True)
     assert "Bitte Stand 2026 ergänzen." in page and "Änderung erbeten" in page
     post(staff, f"/answers/{ids[0]}/save", {"text": "Stand 2026: 158 Leistungen. [1]", "base_revision": 1})
-    post(staff, f"/answers/{ids[0]}/submit")
+    post(staff, f"/answers/{ids[0]}/submit", {"confirm_unchanged": "1"})
     post(reviewer, f"/review/answers/{ids[0]}/approve", {"comment": ""})
     assert status(app, ids[0]) == "approved"
 
@@ -62,7 +64,7 @@ def test_nobody_approves_their_own_draft(app, staff):
     ids = drafted(app, staff)
     both = login(app, "staff_reviewer")  # holds both roles
     post(both, f"/answers/{ids[0]}/save", {"text": "Von Doris überarbeitet. [1]", "base_revision": 1})
-    post(both, f"/answers/{ids[0]}/submit")
+    post(both, f"/answers/{ids[0]}/submit", {"confirm_unchanged": "1"})
     response = post(both, f"/review/answers/{ids[0]}/approve")
     assert status(app, ids[0]) == "in_review"
     page = both.get(response.headers["Location"]).get_data(as_text=True)
@@ -73,14 +75,14 @@ def test_nobody_approves_their_own_draft(app, staff):
 def test_who_had_it_drafted_cannot_approve_it_either(app):
     both = login(app, "staff_reviewer")
     ids = drafted(app, both)  # Doris started the drafting: the automatic draft counts as hers
-    post(both, f"/answers/{ids[0]}/submit")
+    post(both, f"/answers/{ids[0]}/submit", {"confirm_unchanged": "1"})
     post(both, f"/review/answers/{ids[0]}/approve")
     assert status(app, ids[0]) == "in_review"
 
 
 def test_approved_answer_is_locked_until_reopened(app, staff, reviewer):
     ids = drafted(app, staff)
-    post(staff, f"/answers/{ids[0]}/submit")
+    post(staff, f"/answers/{ids[0]}/submit", {"confirm_unchanged": "1"})
     post(reviewer, f"/review/answers/{ids[0]}/approve")
     edit = post(staff, f"/answers/{ids[0]}/save", {"text": "Nachträglich geändert.", "base_revision": 1})
     assert edit.status_code == 409
@@ -105,7 +107,7 @@ def test_approved_answer_is_locked_until_reopened(app, staff, reviewer):
 
 
 def _approve_all(app, staff, reviewer, ids):
-    post(staff, "/answers/inquiry/1/submit-all")
+    post(staff, "/answers/inquiry/1/submit-all", {"confirm_unchanged": [str(i) for i in ids]})
     for draft_id in ids:
         post(reviewer, f"/review/answers/{draft_id}/approve")
 
@@ -150,16 +152,30 @@ def test_reopening_an_answer_withdraws_the_reply_approval(app, staff, reviewer):
 
 def test_review_queue_lists_answers_waiting(app, staff, reviewer):
     ids = drafted(app, staff)
-    post(staff, f"/answers/{ids[1]}/submit")
+    post(staff, f"/answers/{ids[1]}/submit", {"confirm_unchanged": "1"})
     page = reviewer.get("/review/").get_data(as_text=True)
     assert "Antwort 1b prüfen" in page and "Antwort 1a prüfen" not in page
 
 
-def test_letter_is_refused_while_an_answer_still_carries_the_unverified_flag(app, staff, reviewer):
+def test_an_answer_holding_the_abstention_is_neither_approved_nor_exported(app, staff, reviewer):
     ids = drafted(app, staff)
-    post(staff, f"/answers/{ids[0]}/save", {"text": "Bald sind es 200 Dienste. [unbelegt]", "base_revision": 1})
-    _approve_all(app, staff, reviewer, ids)
-    post(reviewer, "/review/inquiries/1/approve")
-    page = staff.get("/inquiries/1/letter/").get_data(as_text=True)
-    assert "Die Antworten 1a enthalten noch als „[unbelegt]“ markierte Sätze" in page
-    assert staff.get("/inquiries/1/letter/download").status_code == 302
+    with app.app_context():
+        draft = db.session.get(Draft, ids[0])
+        draft.current.paragraphs = [[DraftSentence(ABSTENTION, [], verified=False)]]
+        db.session.commit()
+    post(staff, f"/answers/{ids[0]}/submit", {"confirm_unchanged": "1"})
+    refused = post(reviewer, f"/review/answers/{ids[0]}/approve", follow_redirects=True).get_data(as_text=True)
+    assert "kann so nicht freigegeben werden" in refused
+    assert status(app, ids[0]) == "in_review"
+
+
+def test_submitting_all_skips_unchanged_machine_drafts_without_confirmation(app, staff):
+    ids = drafted(app, staff)
+    post(staff, f"/answers/{ids[0]}/save", {"text": "Eigene Antwort der Sachbearbeitung.", "base_revision": 1})
+    page = post(staff, "/answers/inquiry/1/submit-all", follow_redirects=True).get_data(as_text=True)
+    assert "1 Antwort liegt jetzt zur Prüfung vor." in page
+    assert "(1b, 2a) bitte einzeln" in page
+    assert [status(app, i) for i in ids] == ["in_review", "draft", "draft"]
+    refused = post(staff, f"/answers/{ids[1]}/submit", follow_redirects=True).get_data(as_text=True)
+    assert "unveränderte automatische Entwurf" in refused
+    assert status(app, ids[1]) == "draft"
