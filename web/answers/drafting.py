@@ -1,27 +1,55 @@
 """Drafting in the background: one job per sub-question, its result stored as the first revision.
 
-Each job calls the core pipeline for its one question, so answers appear one by one while
-staff keep working, and a failed question (LLM unreachable, say) can be retried alone. The
-answer is stored as the core drafted it: its sentences with their markers, and its citations.
+Each job calls the core pipeline for its one question (`draft_question`), so answers appear
+one by one while staff keep working, and a failed question (LLM unreachable, say) can be
+retried alone. The jobs run in the job runner's threads and share one language-model drafter
+per app, kept in `app.extensions`, so its client and connection pool are made once. The answer
+is stored as the core drafted it: its sentences with their markers, and its citations.
 """
 
 from __future__ import annotations
 
-from flask import current_app
+import threading
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
 
 from drafter.models import DraftAnswer, DraftSentence, SubQuestion
-from drafter.pipeline import draft_inquiry
+from drafter.pipeline import draft_question, llm_drafter
 from web import audit
 from web.answers.approved_answers import approved_context
 from web.answers.citations import citation_record
-from web.answers.rules import check_drafting_startable, check_redraftable, needs_drafting
+from web.answers.rules import WorkflowError, check_drafting_startable, check_redraftable, needs_drafting
 from web.answers.workflow import add_revision, refresh_status
 from web.database import db, utcnow
 from web.jobs import finish
 from web.knowledge_store import knowledge_base, settings_for
 from web.models import Draft, DraftingJob, Inquiry, JobState, Question, RevisionOrigin, User
 
+if TYPE_CHECKING:
+    from drafter.llm import LLMDrafter
+
 QUEUE = "drafting"
+_LLM = "drafter_llm"
+_llm_lock = threading.Lock()
+
+
+def app_llm(app: Flask) -> LLMDrafter | None:
+    """The app's one language-model drafter (None: extractive drafts), made on first use and shared by all jobs."""
+    if _LLM not in app.extensions:
+        with _llm_lock:
+            if _LLM not in app.extensions:
+                app.extensions[_LLM] = llm_drafter(settings_for(app))
+    return app.extensions[_LLM]
+
+
+def may_redraft(question: Question) -> bool:
+    """Whether to offer drafting this question (again): no job pending and nobody worked on its draft."""
+    try:
+        check_redraftable(question)
+    except WorkflowError:
+        return False
+    return True
 
 
 def start_drafting(inquiry: Inquiry, user: User) -> list[int]:
@@ -50,12 +78,13 @@ def run_drafting_job(job_id: int) -> None:
     question = db.session.get(Question, job.question_id)
     app = current_app._get_current_object()
     sub = SubQuestion(label=question.label, text=question.text, group=question.group_title)
-    answer = draft_inquiry(
+    answer = draft_question(
         knowledge_base(app),
-        [sub],
+        sub,
         settings_for(app),
-        context_for=lambda _: approved_context(question.text, question.inquiry_id),
-    )[0]
+        llm=app_llm(app),
+        context=approved_context(question.text, question.inquiry_id),
+    )
     user = db.session.get(User, job.requested_by_id)
     store_answer(question, answer, user)
     finish(job)
