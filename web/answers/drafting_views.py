@@ -10,12 +10,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 
 from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
-from web.answers.drafting import QUEUE, redraft, start_drafting
+from web.answers.drafting import QUEUE, may_redraft, redraft, start_drafting
 from web.answers.rules import WorkflowError, drafting_busy
 from web.database import db
 from web.inquiries.queries import get_inquiry, get_question
+from web.inquiries.split_editing import question_name
 
 bp = Blueprint("drafting", __name__, url_prefix="/inquiries/<int:inquiry_id>/questions", template_folder="templates")
+bp.add_app_template_global(may_redraft, "may_redraft")
 
 
 @bp.route("/draft", methods=["POST"])
@@ -47,7 +49,11 @@ def redraft_question(inquiry_id: int, question_id: int):
         return redirect(url_for("inquiries.detail", inquiry_id=inquiry_id, _anchor=f"frage-{question.id}"))
     db.session.commit()
     current_app.extensions["drafter_jobs"].submit(QUEUE, [job_id])
-    flash(f"Frage {question.label} wird neu entworfen.", "success")
+    flash(
+        f"Frage {question_name(question)} wird {'neu ' if question.draft else ''}entworfen; "
+        "die anderen Antworten bleiben, wie sie sind.",
+        "success",
+    )
     return redirect(url_for("inquiries.detail", inquiry_id=inquiry_id, _anchor="fragen"))
 
 

@@ -231,6 +231,7 @@ def detail(inquiry_id: int):
         busy=drafting_busy(inquiry),
         split_points=split_editing.split_points,
         suggest_label=split_editing.suggest_label,
+        groups=split_editing.groups(inquiry),
     )
 
 
