@@ -7,15 +7,13 @@ overwrite each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from drafter.errors import DocumentNotFound
-from drafter.models import DocType, DraftSentence, DraftStatus, SearchHit
+from drafter.models import DraftSentence, DraftStatus, SearchHit
 from web import audit
 from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
 from web.answers import answer_text, rules
@@ -29,65 +27,20 @@ from web.answers.checks import (
 )
 from web.answers.citations import citation_record, passage_citation, quotable_sentences
 from web.answers.queries import get_draft
-from web.answers.rendering import answer_paragraphs, highlighted, word_diff
+from web.answers.rendering import answer_paragraphs, word_diff
 from web.answers.rules import WorkflowError, check_editable
+from web.answers.sources import sources_of
 from web.answers.workflow import add_revision, submit, withdraw
 from web.database import db
 from web.inquiries.queries import get_inquiry
 from web.knowledge_store import knowledge_base
-from web.models import CitationRecord, Comment, Draft, Question, ReviewDecision, RevisionOrigin, Role
+from web.models import Comment, Draft, Question, ReviewDecision, RevisionOrigin, Role
 
 bp = Blueprint("drafts", __name__, url_prefix="/answers", template_folder="templates")
 
 FURTHER_PASSAGES = 8
 MAX_ANSWER_CHARS = 30_000
 """An answer to one question longer than this is a pasted document, not an answer; it also bounds the diff."""
-
-
-@dataclass
-class Source:
-    """One cited passage with all quotes from it highlighted."""
-
-    marker: int
-    title: str
-    doc: str
-    doc_type: str
-    date: str | None
-    page: int | None
-    chunk_id: str
-    pieces: list[tuple[str, bool]]
-    in_text: bool
-
-
-def sources_of(draft: Draft, paragraphs: list[list[DraftSentence]]) -> list[Source]:
-    used = answer_text.markers_in(paragraphs)
-    grouped: dict[int, list[CitationRecord]] = {}
-    for citation in draft.citations:
-        grouped.setdefault(citation.marker, []).append(citation)
-    sources = []
-    for marker, citations in sorted(grouped.items()):
-        first = citations[0]
-        sources.append(
-            Source(
-                marker=marker,
-                title=first.title,
-                doc=first.doc,
-                doc_type=_type_label(first.doc_type),
-                date=first.doc_date,
-                page=first.page,
-                chunk_id=first.chunk_id,
-                pieces=highlighted(first.passage_text, [(c.quote_start, c.quote_end) for c in citations]),
-                in_text=marker in used,
-            )
-        )
-    return sources
-
-
-def _type_label(value: str | None) -> str:
-    try:
-        return DocType(value).label_de
-    except ValueError:
-        return value or "–"
 
 
 def _workspace(draft: Draft, *, edit_text: str | None = None, conflict=None, status: int = 200):

@@ -130,14 +130,14 @@ def test_letter_export_needs_every_answer_and_the_whole_reply_approved(app, staf
     assert 'filename="Antwort_FWG_2026_1.docx"' in response.headers["Content-Disposition"]
     paragraphs = [p.text for p in Document(io.BytesIO(response.data)).paragraphs]
     headings = [p for p in paragraphs if p.startswith("Zu ")]
-    assert [h.split(":")[0] for h in headings] == ["Zu 1a)", "Zu 1b)", "Zu 2a)"]
+    assert [" ".join(h.split()[:2]) for h in headings] == ["Zu 1a)", "Zu 1b)", "Zu 2a)"]
     assert any("Geschäftsordnung des Kreistages" in p for p in paragraphs)
     assert any("FWG-Fraktion" in p for p in paragraphs)
     assert not any("[1]" in p for p in paragraphs)  # markers only with the source annex
 
     with_sources = staff.get("/inquiries/1/letter/download?format=txt&sources=1").get_data(as_text=True)
     assert "Anlage: Verwendete Quellen" in with_sources
-    assert "Zu 1a):" in with_sources and "[1]" in with_sources
+    assert "Zu 1a)" in with_sources and "[1]" in with_sources
 
 
 def test_reopening_an_answer_withdraws_the_reply_approval(app, staff, reviewer):
@@ -179,3 +179,46 @@ def test_submitting_all_skips_unchanged_machine_drafts_without_confirmation(app,
     refused = post(staff, f"/answers/{ids[1]}/submit", follow_redirects=True).get_data(as_text=True)
     assert "unveränderte automatische Entwurf" in refused
     assert status(app, ids[1]) == "draft"
+
+
+def test_the_review_page_of_an_inquiry_decides_every_answer_and_the_reply(app, staff, reviewer):
+    ids = drafted(app, staff)
+    post(staff, f"/answers/{ids[0]}/save", {"text": "Der Landkreis betreibt 9.999 Server. [1]", "base_revision": 1})
+    post(staff, "/answers/inquiry/1/submit-all", {"confirm_unchanged": [str(i) for i in ids]})
+    page = reviewer.get("/review/inquiries/1").get_data(as_text=True)
+    for label in ("1a", "1b", "2a"):
+        assert f"Antwort {label} freigeben" in page
+    assert page.count("<h3>Prüfhinweise</h3>") == 3
+    assert 'class="tag-unbelegt">Beleg passt nicht</span>' in page
+    assert "<ins>" in page and "Unverändert übernommen." in page  # 1a changed, 1b and 2a untouched
+    queue = reviewer.get("/review/").get_data(as_text=True)
+    assert "unverändert übernommen" in queue and "Eingereicht von Sabine" in queue
+
+    for draft_id in ids:
+        response = post(reviewer, f"/review/answers/{draft_id}/approve", {"next": "inquiry"})
+        assert response.location.endswith(f"/review/inquiries/1#antwort-{draft_id}")
+    done = post(reviewer, "/review/inquiries/1/approve", {"next": "inquiry"}, follow_redirects=True)
+    assert "Die Gesamtantwort ist freigegeben." in done.get_data(as_text=True)
+    with app.app_context():
+        actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions.count("approved") == 3 and actions.count("reply_approved") == 1
+
+    reopened = post(
+        reviewer,
+        f"/review/answers/{ids[1]}/reopen",
+        {"comment": "Gebühr prüfen.", "next": "inquiry"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Damit ist auch die Freigabe der Gesamtantwort aufgehoben." in reopened
+    assert "Gesamtantwort freigeben" not in reopened
+
+
+def test_overlong_review_comments_and_huge_ids_get_a_german_answer(app, staff, reviewer):
+    ids = drafted(app, staff)
+    post(staff, f"/answers/{ids[0]}/submit", {"confirm_unchanged": "1"})
+    long = post(reviewer, f"/review/answers/{ids[0]}/changes", {"comment": "x" * 5001}, follow_redirects=True)
+    assert "Der Kommentar ist zu lang (höchstens 5.000 Zeichen)" in long.get_data(as_text=True)
+    assert status(app, ids[0]) == "in_review"
+    for url in ("/answers/99999999999999999999", "/review/inquiries/99999999999999999999"):
+        response = reviewer.get(url)
+        assert response.status_code == 404 and "Nicht gefunden" in response.get_data(as_text=True)
