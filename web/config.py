@@ -91,6 +91,7 @@ def _create_secret_key(key_file: Path) -> None:
 def defaults_from_env(instance_path: Path) -> dict:
     mb = 1_048_576
     url = database_url(instance_path)
+    session_hours = float(_env("DRAFTER_SESSION_MAX_HOURS", _env("DRAFTER_SESSION_HOURS", "9")))
     return {
         "SQLALCHEMY_DATABASE_URI": url,
         # A ping before each use finds connections a database server dropped; a SQLite file drops none.
@@ -112,6 +113,8 @@ def defaults_from_env(instance_path: Path) -> dict:
         "START_WORKERS": _flag("DRAFTER_START_WORKERS", True),
         "AUTO_MIGRATE": _flag("DRAFTER_AUTO_MIGRATE", True),
         "LOGIN_RATE_LIMIT": _env("DRAFTER_LOGIN_RATE_LIMIT", "5 per minute"),
+        "LOGIN_ADDRESS_LIMIT": _env("DRAFTER_LOGIN_ADDRESS_LIMIT", "30 per 10 minutes"),
+        "LOGIN_ACCOUNT_LIMIT": _env("DRAFTER_LOGIN_ACCOUNT_LIMIT", "50 per hour"),
         "RATELIMIT_ENABLED": _flag("DRAFTER_RATE_LIMIT", True),
         "BEHIND_PROXY": _flag("DRAFTER_BEHIND_PROXY", False),
         "SESSION_COOKIE_SECURE": _flag("DRAFTER_SECURE_COOKIES", False),
@@ -119,7 +122,10 @@ def defaults_from_env(instance_path: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "drafter_session",
-        "PERMANENT_SESSION_LIFETIME": int(float(_env("DRAFTER_SESSION_HOURS", "9")) * 3600),
+        "SESSION_MAX_HOURS": session_hours,
+        "SESSION_IDLE_MINUTES": float(_env("DRAFTER_SESSION_IDLE_MINUTES", "60")),
+        "PERMANENT_SESSION_LIFETIME": int(session_hours * 3600),
+        "VISIBILITY": _env("DRAFTER_VISIBILITY", "unit"),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
         "PAGE_SIZE": 50,

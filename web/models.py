@@ -145,6 +145,22 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
+class Unit(db.Model):
+    """An organisational unit (Fachbereich): staff see and edit the inquiries of their units
+    (web/accounts/visibility.py). The migration creates the default unit; its inquiries every staff member sees."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    is_default: Mapped[bool] = mapped_column(default=False)
+
+
+class UserUnit(db.Model):
+    __tablename__ = "user_units"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,6 +189,32 @@ class User(UserMixin, db.Model):
     def set_roles(self, roles: set[Role]) -> None:
         self.role_rows = [UserRole(role=str(role)) for role in sorted(roles)]
 
+    units: Mapped[list[Unit]] = relationship(secondary="user_units", order_by="Unit.name")
+
+
+class UserSession(db.Model):
+    """A signed-in browser session (web/accounts/sessions.py). The cookie carries a random token; the row is
+    keyed by its SHA-256, so a copy of this table signs nobody in. Rows are revoked, never reused."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class LoginAttemptCount(db.Model):
+    """Login attempts of one throttle key in one fixed time window, counted by one atomic upsert
+    (web/accounts/login_throttle.py)."""
+
+    __tablename__ = "login_attempt_counts"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    window: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
 
 class Inquiry(db.Model):
     __tablename__ = "inquiries"
@@ -198,6 +240,8 @@ class Inquiry(db.Model):
     requester_street: Mapped[str | None] = mapped_column(String(200))
     requester_postcode: Mapped[str | None] = mapped_column(String(20))
     requester_city: Mapped[str | None] = mapped_column(String(120))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    """Set on insert when empty (web/accounts/visibility.py): the creator's only unit, else the default unit."""
 
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from web import audit
+from web.accounts import sessions
 from web.accounts.passwords import password_problem
 from web.accounts.permissions import ADMINISTER, roles_required
 from web.database import db
@@ -49,7 +50,7 @@ def create_user():
             errors["username"] = "Bitte einen Benutzernamen ohne Leerzeichen (höchstens 80 Zeichen) angeben."
         elif db.session.scalar(select(User).where(func.lower(User.username) == username.lower())):
             errors["username"] = f"Den Benutzernamen „{username}“ gibt es bereits."
-        problem = password_problem(password, form.get("repeat_password", ""))
+        problem = password_problem(password, form.get("repeat_password", ""), username)
         if problem:
             errors["password"] = problem
         if not roles:
@@ -92,12 +93,32 @@ def edit_user(user_id: int):
             user.set_roles(roles)
             user.display_name = request.form.get("display_name", "").strip()[:200] or user.username
             user.active = active
-            audit.record("user_changed", "user", user.id, roles_before=before, roles=sorted(roles), active=active)
+            ended = 0 if active else sessions.revoke_all(user.id)
+            audit.record(
+                "user_changed",
+                "user",
+                user.id,
+                roles_before=before,
+                roles=sorted(roles),
+                active=active,
+                sessions_ended=ended,
+            )
             db.session.commit()
             flash(f"Das Konto „{user.username}“ wurde gespeichert.", "success")
             return redirect(url_for("admin.users"))
     status = 400 if errors else 200
-    return render_template("admin/user_edit.html", user=user, errors=errors, roles=list(Role)), status
+    return _edit_page(user, errors), status
+
+
+def _edit_page(user: User, errors: dict[str, str], temporary: str | None = None) -> str:
+    return render_template(
+        "admin/user_edit.html",
+        user=user,
+        errors=errors,
+        roles=list(Role),
+        temporary=temporary,
+        active_sessions=sessions.active_sessions(user.id),
+    )
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -107,10 +128,24 @@ def reset_password(user_id: int):
     temporary = secrets.token_urlsafe(9)
     user.password_hash = generate_password_hash(temporary)
     user.must_change_password = True
-    audit.record("password_reset", "user", user.id)
+    ended = sessions.revoke_all(user.id)
+    audit.record("password_reset", "user", user.id, sessions_ended=ended)
     db.session.commit()
     # Shown once on this page rather than flashed: flashed messages travel in the session cookie.
-    return render_template("admin/user_edit.html", user=user, errors={}, roles=list(Role), temporary=temporary)
+    return _edit_page(user, {}, temporary)
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@roles_required(*ADMINISTER)
+def end_sessions(user_id: int):
+    """End one session of the account (form field `session`) or, without it, all of them."""
+    user = db.session.get(User, user_id) or abort(404)
+    chosen = request.form.get("session", "")
+    ended = int(sessions.revoke_one(user.id, chosen)) if chosen else sessions.revoke_all(user.id)
+    audit.record("sessions_ended", "user", user.id, sessions_ended=ended)
+    db.session.commit()
+    flash(f"Beendete Sitzungen von „{user.username}“: {ended}. Dort muss sich das Konto neu anmelden.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/audit")

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from web import audit
-from web.accounts.login_throttle import account_key, failure_detail, is_throttled
+from web.accounts import sessions
+from web.accounts.login_throttle import account_key, count_attempt, failure_detail, first_unknown_name, give_back
 from web.accounts.passwords import password_problem
 from web.accounts.permissions import login_only, public
 from web.database import db, utcnow
@@ -54,18 +55,24 @@ def login():
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
-        config = current_app.config
-        if config["RATELIMIT_ENABLED"] and is_throttled(username, request.remote_addr, config["LOGIN_RATE_LIMIT"]):
+        attempt = count_attempt(username, request.remote_addr) if current_app.config["RATELIMIT_ENABLED"] else None
+        if attempt is not None and attempt.throttled:
             abort(429)
         user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
         valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
         if user is None or not valid or not user.active:
             error = "Benutzername oder Passwort ist falsch."
-            detail = failure_detail(request.remote_addr)
-            audit.record("login_failed", "user", account_key(username), user=user, **detail)
+            # A failure for an existing account is recorded each time (the throttle bounds them); failures for
+            # names that do not exist once per address and window, so spraying names cannot fill the log.
+            if user is not None or first_unknown_name(request.remote_addr):
+                detail = failure_detail(request.remote_addr)
+                audit.record("login_failed", "user", account_key(username), user=user, **detail)
             db.session.commit()
         else:
+            if attempt is not None:
+                give_back(attempt)
             session.clear()
+            sessions.start_session(user)
             login_user(user)
             session.permanent = True
             user.last_login_at = utcnow()
@@ -79,6 +86,7 @@ def login():
 @login_only
 def logout():
     audit.record("logout", "user", current_user.id)
+    sessions.revoke_current()
     db.session.commit()
     logout_user()
     session.clear()
@@ -93,7 +101,7 @@ def password():
     if request.method == "POST":
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
-        error = password_problem(new, request.form.get("repeat_password", ""))
+        error = password_problem(new, request.form.get("repeat_password", ""), current_user.username)
         if not check_password_hash(current_user.password_hash, current):
             error = "Das bisherige Passwort ist falsch."
         elif new == current:
@@ -101,8 +109,23 @@ def password():
         if error is None:
             current_user.password_hash = generate_password_hash(new)
             current_user.must_change_password = False
-            audit.record("password_changed", "user", current_user.id)
+            ended = sessions.revoke_all(current_user.id)
+            sessions.start_session(current_user)  # this browser stays signed in, every other one is signed out
+            audit.record("password_changed", "user", current_user.id, sessions_ended=ended)
             db.session.commit()
             flash("Ihr Passwort wurde geändert.", "success")
             return redirect(url_for("auth.home"))
     return render_template("auth/password.html", error=error), (400 if error else 200)
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+@login_only
+def logout_everywhere():
+    """„Alle Sitzungen abmelden“: for a lost or shared device, every browser of the account is signed out."""
+    ended = sessions.revoke_all(current_user.id)
+    audit.record("logout_everywhere", "user", current_user.id, sessions_ended=ended)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(f"Alle Sitzungen Ihres Kontos wurden beendet ({ended}). Bitte melden Sie sich neu an.", "info")
+    return redirect(url_for("auth.login"))

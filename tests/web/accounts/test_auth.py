@@ -157,8 +157,8 @@ def test_admin_creates_an_account_that_must_set_its_own_password(app):
         {
             "username": "neu",
             "display_name": "Nora Neu",
-            "password": "Vorlaeufig-123",
-            "repeat_password": "Vorlaeufig-123",
+            "password": "Blaue-Tasse-41",
+            "repeat_password": "Blaue-Tasse-41",
             "role_staff": "1",
             "role_reviewer": "1",
         },
@@ -168,14 +168,14 @@ def test_admin_creates_an_account_that_must_set_its_own_password(app):
         user = db.session.scalar(select(User).where(User.username == "neu"))
         assert user.roles == {Role.STAFF, Role.REVIEWER}
     client = app.test_client()
-    post(client, "/login", {"username": "neu", "password": "Vorlaeufig-123"})
+    post(client, "/login", {"username": "neu", "password": "Blaue-Tasse-41"})
     assert client.get("/inquiries/").headers["Location"].endswith("/password")
     client.csrf = None
     client.logged_in = True
     changed = post(
         client,
         "/password",
-        {"current_password": "Vorlaeufig-123", "new_password": "Mein-eigenes-99", "repeat_password": "Mein-eigenes-99"},
+        {"current_password": "Blaue-Tasse-41", "new_password": "Mein-eigenes-99", "repeat_password": "Mein-eigenes-99"},
     )
     assert changed.status_code == 302
     assert client.get("/inquiries/").status_code == 200
