@@ -61,7 +61,8 @@ def _respond(
         flash(notice, "warning")
     target = url_for("inquiries.detail", inquiry_id=inquiry_id, _anchor=f"frage-{focus}" if focus else "fragen")
     if request.headers.get("HX-Request"):
-        return "", 204, {"HX-Redirect": target}
+        # Without the anchor: a new anchor on the same page would only scroll, not load the page.
+        return "", 204, {"HX-Redirect": url_for("inquiries.detail", inquiry_id=inquiry_id)}
     return redirect(target)
 
 

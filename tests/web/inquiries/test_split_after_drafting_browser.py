@@ -1,0 +1,84 @@
+"""In a real browser (headless Debian chromium): after drafting, add a question and draft only it.
+
+The answers that were already drafted keep their revisions; the page stays accessible with the
+split editor opened below the answer table.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from tests.web.conftest import make_app, seed_users, stop_app
+from tests.web.test_journey_browser import AXE, CHROMIUM, axe_problems, browser, signed_in
+from web.database import db
+from web.models import Inquiry
+
+__all__ = ["browser"]  # the module's chromium fixture, shared with the journey test
+
+TEXT = """Anfrage zur Schulsanierung
+
+1. Wie viele Schulen wurden 2025 saniert?
+2. Welche Schulen folgen 2026?
+3. Welche Online-Dienste bietet die Kreisverwaltung an?
+"""
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian-Chromium fehlt (apt-get install -y chromium)"),
+    pytest.mark.skipif(not AXE.exists(), reason="axe-core fehlt (npm install --no-save axe-core)"),
+]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, sample_knowledge, embedder):
+    folder = tmp_path_factory.mktemp("split-browser")
+    shutil.copytree(sample_knowledge, folder / "knowledge")
+    app = make_app(folder / "instance", folder / "knowledge", embedder, START_WORKERS=True)
+    seed_users(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    stop_app(app)
+
+
+def revisions(app) -> dict[str, list[int]]:
+    """Label → ids of its answer's revisions."""
+    with app.app_context():
+        questions = db.session.scalar(select(Inquiry)).questions
+        return {q.label: [r.id for r in q.draft.revisions] for q in questions if q.draft}
+
+
+def test_add_a_question_after_drafting_and_draft_only_it(served, browser):
+    app, base = served
+    page = signed_in(browser, base, "staff")
+    page.goto(f"{base}/inquiries/new")
+    page.fill("#reference", "SCHUL/2026/1")
+    page.select_option("#kind", "council")
+    page.fill("#text", TEXT)
+    page.click("button:has-text('Anfrage anlegen')")
+    page.wait_for_selector("text=3 Fragen erkannt")
+    page.click("button:has-text('Entwürfe erstellen')")
+    page.wait_for_selector("#fortschritt-status:has-text('3 von 3 Entwürfen fertig')")
+    before = revisions(app)
+    assert set(before) == {"1", "2", "3"}
+
+    page.click("summary:has-text('Aufteilung korrigieren')")
+    page.fill("#add-label", "4")
+    page.fill("#add-text", "Welche Fördermittel erhält der Landkreis für die Digitalisierung der Schulen?")
+    page.click("button:has-text('Frage hinzufügen')")
+    page.wait_for_selector("text=Die Aufteilung wurde geändert.")
+    page.wait_for_selector("#fortschritt-status:has-text('3 von 4 Entwürfen fertig')")
+    page.click("button:has-text('Frage 4 entwerfen')")
+    page.wait_for_selector("#fortschritt-status:has-text('4 von 4 Entwürfen fertig')")
+    assert page.locator("text=Antwort 4 öffnen").count() == 1
+
+    after = revisions(app)
+    assert {label: after[label] for label in before} == before
+    assert len(after["4"]) == 1
+    page.click("summary:has-text('Aufteilung korrigieren')")
+    assert axe_problems(page) == []
