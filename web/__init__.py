@@ -34,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from web import cli, database, security, templating
     from web import jobs as web_jobs
-    from web.accounts import admin, auth, sessions
+    from web.accounts import admin, auth, sessions, visibility
     from web.answers import drafting_views
     from web.answers import views as answers
     from web.answers.drafting import run_drafting_job
@@ -42,15 +42,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web.inquiries import views as inquiries
     from web.knowledge import views as knowledge
     from web.knowledge.ingestion import run_ingestion_job
+    from web.letters import template_views as letter_template
     from web.letters import views as letters
     from web.models import DraftingJob, IngestionJob
     from web.review import views as review
 
-    for area in (auth, inquiries, split_views, drafting_views, answers, review, letters, knowledge, admin):
+    blueprints = (auth, inquiries, split_views, drafting_views, answers, review, letters, letter_template)
+    for area in (*blueprints, knowledge, admin):
         app.register_blueprint(area.bp)
     database.init_app(app)
     security.init_app(app)
     sessions.init_app(app)
+    visibility.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
     _check_every_view_is_guarded(app)

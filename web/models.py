@@ -240,6 +240,13 @@ class Inquiry(db.Model):
     requester_street: Mapped[str | None] = mapped_column(String(200))
     requester_postcode: Mapped[str | None] = mapped_column(String(20))
     requester_city: Mapped[str | None] = mapped_column(String(120))
+    requester_organisation: Mapped[str | None] = mapped_column(String(200))
+    requester_reference: Mapped[str | None] = mapped_column(String(100))
+    """The requester's own reference („Ihr Zeichen“) for the letter's information block."""
+    letter_subject: Mapped[str | None] = mapped_column(String(300))
+    letter_introduction: Mapped[str | None] = mapped_column(Text)
+    letter_closing: Mapped[str | None] = mapped_column(Text)
+    """Staff's wording of the letter's frame (web/letters/letter.py); empty means the default by kind."""
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     """Set on insert when empty (web/accounts/visibility.py): the creator's only unit, else the default unit."""
 

@@ -24,7 +24,15 @@ from web.knowledge.ingestion import safe_filename
 from web.models import InquiryKind
 from web.templating import today_local
 
-PERSONAL_FIELDS = ("requester_name", "requester_email", "requester_street", "requester_postcode", "requester_city")
+PERSONAL_FIELDS = (
+    "requester_name",
+    "requester_organisation",
+    "requester_email",
+    "requester_street",
+    "requester_postcode",
+    "requester_city",
+    "requester_reference",
+)
 # The fields an inquiry's own text can fill, with the names the form shows.
 FROM_TEXT = {
     "subject": "Betreff",

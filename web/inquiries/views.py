@@ -20,6 +20,7 @@ from web.inquiries.deadlines import deadline_state
 from web.inquiries.form import FROM_TEXT, PERSONAL_FIELDS, read_from_text, read_metadata_form, read_new_inquiry
 from web.inquiries.listing import RowData, list_row
 from web.inquiries.queries import get_inquiry, staff_users
+from web.letters.frame import revoke_approval_if_frame_changed
 from web.models import (
     OPEN_INQUIRY_STATUSES,
     AnswerStatus,
@@ -267,8 +268,11 @@ def edit(inquiry_id: int):
             changed.append(key)
     # Personal data is not copied into the audit log; only which fields changed.
     audit.record("inquiry_updated", "inquiry", inquiry.id, inquiry_id=inquiry.id, fields=changed)
+    revoked = revoke_approval_if_frame_changed(inquiry, changed)
     db.session.commit()
     flash("Die Angaben wurden gespeichert.", "success")
+    if revoked:
+        flash(revoked, "warning")
     return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
 
 

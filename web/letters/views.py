@@ -1,4 +1,4 @@
-"""Exporting the approved reply as a letter (DOCX) or as plain text for an e-mail."""
+"""The reply letter: its frame edited in the browser, then exported as DOCX, PDF (for the e-Akte) or plain text."""
 
 from __future__ import annotations
 
@@ -7,16 +7,21 @@ import re
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
 from web import audit
-from web.accounts.permissions import READ_INQUIRIES, roles_required
+from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
 from web.answers.rules import export_problem
 from web.database import db
 from web.inquiries.queries import get_inquiry
-from web.letters.letter import build_letter, letter_docx, letter_text
+from web.letters import pdf
+from web.letters.docx_letter import fill_template
+from web.letters.frame import revoke_approval_if_frame_changed
+from web.letters.letter import DEFAULT_CLOSING, build_letter, default_introduction, default_subject, letter_text
+from web.letters.template_views import current_template
 from web.templating import today_local
 
 bp = Blueprint("export", __name__, url_prefix="/inquiries/<int:inquiry_id>/letter", template_folder="templates")
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FRAME_LIMITS = {"letter_subject": 300, "letter_introduction": 5_000, "letter_closing": 5_000}
 
 
 @bp.route("/")
@@ -29,7 +34,42 @@ def options(inquiry_id: int):
         preview = letter_text(
             build_letter(inquiry, current_app.config, today_local(), with_sources=False, repeat_questions=True)
         )
-    return render_template("export/options.html", inquiry=inquiry, problem=problem, preview=preview)
+    frame = {
+        "letter_subject": inquiry.letter_subject or default_subject(inquiry),
+        "letter_introduction": inquiry.letter_introduction or default_introduction(inquiry, current_app.config),
+        "letter_closing": inquiry.letter_closing or DEFAULT_CLOSING,
+    }
+    return render_template("export/options.html", inquiry=inquiry, problem=problem, preview=preview, frame=frame)
+
+
+@bp.route("/frame", methods=["POST"])
+@roles_required(*EDIT_INQUIRIES)
+def save_frame(inquiry_id: int):
+    """Subject, introduction and closing as staff worded them; the default wording is stored as empty."""
+    inquiry = get_inquiry(inquiry_id)
+    if inquiry.sent_at:
+        flash("Die Anfrage ist als versandt vermerkt; der Brief kann nicht mehr geändert werden.", "error")
+        return redirect(url_for("export.options", inquiry_id=inquiry.id))
+    defaults = {
+        "letter_subject": default_subject(inquiry),
+        "letter_introduction": default_introduction(inquiry, current_app.config),
+        "letter_closing": DEFAULT_CLOSING,
+    }
+    changed = []
+    for key, limit in FRAME_LIMITS.items():
+        value = request.form.get(key, "").strip()[:limit]
+        stored = None if not value or value == defaults[key] else value
+        if getattr(inquiry, key) != stored:
+            setattr(inquiry, key, stored)
+            changed.append(key)
+    revoked = revoke_approval_if_frame_changed(inquiry, changed)
+    audit.record("letter_frame_updated", "inquiry", inquiry.id, inquiry_id=inquiry.id, fields=changed)
+    db.session.commit()
+    flash(
+        revoked or "Betreff, Einleitung und Schluss des Briefes wurden gespeichert.",
+        "warning" if revoked else "success",
+    )
+    return redirect(url_for("export.options", inquiry_id=inquiry.id))
 
 
 @bp.route("/download")
@@ -40,7 +80,7 @@ def download(inquiry_id: int):
     if problem:
         flash(problem, "error")
         return redirect(url_for("export.options", inquiry_id=inquiry.id))
-    file_format = "txt" if request.args.get("format") == "txt" else "docx"
+    file_format = request.args.get("format") if request.args.get("format") in {"txt", "pdf"} else "docx"
     letter = build_letter(
         inquiry,
         current_app.config,
@@ -48,15 +88,26 @@ def download(inquiry_id: int):
         with_sources=bool(request.args.get("sources")),
         repeat_questions=bool(request.args.get("questions")),
     )
-    audit.record(
-        "letter_exported", "inquiry", inquiry.id, inquiry_id=inquiry.id, format=file_format, sources=letter.with_sources
-    )
-    db.session.commit()
     stem = "Antwort_" + re.sub(r"[^\w.-]+", "_", inquiry.reference, flags=re.ASCII).strip("_")
     if file_format == "txt":
         body, mimetype = letter_text(letter).encode("utf-8"), "text/plain; charset=utf-8"
     else:
-        body, mimetype = letter_docx(letter), DOCX_TYPE
+        body, mimetype = fill_template(current_template(), letter), DOCX_TYPE
+    if file_format == "pdf":
+        try:
+            body, mimetype = pdf.docx_to_pdf(body, current_app.config["SOFFICE"]), "application/pdf"
+        except pdf.ConversionFailed as error:
+            flash(str(error), "error")
+            return redirect(url_for("export.options", inquiry_id=inquiry.id))
+    audit.record(
+        "letter_exported",
+        "inquiry",
+        inquiry.id,
+        inquiry_id=inquiry.id,
+        format=file_format,
+        sources=bool(letter.annex),
+    )
+    db.session.commit()
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{stem}.{file_format}"'}
     )

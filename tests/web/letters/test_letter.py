@@ -1,14 +1,129 @@
-"""The reply letter as a Word document, also when an answer holds characters XML cannot carry (issue 17)."""
+"""The reply letter as a German authority sends it (issue 14): DIN 5008 Form B on A4, the information block with
+„Unser Zeichen“ once, answers under their section headings as the inquiry numbered them, the signature by kind,
+an annex naming each document once; the frame edited before export; and control characters Word writes (issue 17).
+"""
 
 from __future__ import annotations
 
 import io
 
 from docx import Document
+from docx.oxml.ns import qn
+from sqlalchemy import select
 
-from tests.web.conftest import post
+from tests.web.conftest import login, post
 from tests.web.review.test_review import _approve_all, drafted
-from web.letters.letter import Letter, LetterAnswer, LetterSection, letter_docx, xml_safe
+from web.answers import answer_text
+from web.database import db
+from web.letters.docx_letter import default_template, fill_template, xml_safe
+from web.letters.letter import Letter, LetterAnswer, LetterSection, LetterSource, answer_heading
+from web.models import AuditEntry, Draft, Inquiry, Question, User
+
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def sample_letter(**changes) -> Letter:
+    values = {
+        "authority": "Kreisverwaltung Talbach",
+        "authority_address": "Hauptstraße 1 · 55555 Talbach",
+        "return_line": "Kreisverwaltung Talbach · Hauptstraße 1 · 55555 Talbach",
+        "recipient": ["FWG-Kreistagsfraktion", "Marktplatz 3", "55555 Talbach"],
+        "their_reference": "FWG-17",
+        "their_message": "14.01.2026",
+        "our_reference": "FWG/2026/1",
+        "contact": "Sabine Sachbearbeiterin",
+        "phone": "06131 123-45",
+        "email": "poststelle@talbach.example",
+        "date": "01.12.2026",
+        "subject": "Anfrage aus dem Kreistag: Digitalisierung",
+        "salutation": "Sehr geehrte Damen und Herren,",
+        "introduction": "Ihre Anfrage beantworten wir wie folgt:",
+        "sections": [
+            LetterSection("I. Schulen", [LetterAnswer("Zu 1.", "", "Es gibt 12 Schulen.")]),
+            LetterSection("II. Kitas", [LetterAnswer("Zu 1.", "", "Es gibt 30 Kitas.")]),
+        ],
+        "remedy_note": None,
+        "closing": "Für Rückfragen stehen wir Ihnen gern zur Verfügung.",
+        "signature": ["Dr. Max Muster", "Landrat"],
+    }
+    return Letter(**(values | changes))
+
+
+def docx_of(letter: Letter) -> Document:
+    return Document(io.BytesIO(fill_template(default_template(), letter)))
+
+
+def frame_of(document: Document, text: str) -> dict[str, int]:
+    """Position and size (in mm) of the framed paragraph holding `text`."""
+    for paragraph in document.paragraphs:
+        frame = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:framePr')}")
+        if text in paragraph.text and frame is not None:
+            return {key: round(int(frame.get(qn(f"w:{key}"))) / TWIPS_PER_MM, 1) for key in ("x", "y", "w")}
+    raise AssertionError(f"kein Rahmen mit „{text}“")
+
+
+def test_the_letter_is_din_a4_with_address_field_and_information_block_where_din_5008_form_b_puts_them():
+    document = docx_of(sample_letter())
+    section = document.sections[0]
+    assert (round(section.page_width.mm, 1), round(section.page_height.mm, 1)) == (210.0, 297.0)
+    assert round(section.left_margin.mm) == 25 and round(section.right_margin.mm) >= 20
+    assert frame_of(document, "FWG-Kreistagsfraktion") == {"x": 20.0, "y": 62.7, "w": 85.0}
+    assert frame_of(document, "Kreisverwaltung Talbach · Hauptstraße 1") == {"x": 20.0, "y": 57.7, "w": 85.0}
+    assert frame_of(document, "Unser Zeichen: FWG/2026/1") == {"x": 125.0, "y": 50.0, "w": 75.0}
+    info = next(p.text for p in document.paragraphs if "Unser Zeichen" in p.text).splitlines()
+    assert info == [
+        "Ihr Zeichen: FWG-17",
+        "Ihre Nachricht vom: 14.01.2026",
+        "Unser Zeichen: FWG/2026/1",
+        "Ansprechpartner: Sabine Sachbearbeiterin",
+        "Telefon: 06131 123-45",
+        "E-Mail: poststelle@talbach.example",
+        "Datum: 01.12.2026",
+    ]
+    letterhead = section.first_page_header.paragraphs[0].text
+    assert letterhead == "Kreisverwaltung Talbach\nHauptstraße 1 · 55555 Talbach"
+    footer = section.first_page_footer._element.xml
+    assert 'w:instr=" PAGE "' in footer and 'w:instr=" NUMPAGES "' in footer
+    assert "Seite " in section.first_page_footer.paragraphs[0].text
+
+
+def test_unser_zeichen_appears_once_and_answers_stand_under_their_sections():
+    document = docx_of(sample_letter())
+    everything = "\n".join(p.text for p in document.paragraphs)
+    assert everything.count("Unser Zeichen") == 1
+    assert "{{" not in everything
+    texts = [p.text for p in document.paragraphs]
+    start = texts.index("Sehr geehrte Damen und Herren,")
+    assert texts[start : start + 8] == [
+        "Sehr geehrte Damen und Herren,",
+        "Ihre Anfrage beantworten wir wie folgt:",
+        "I. Schulen",
+        "Zu 1.",
+        "Es gibt 12 Schulen.",
+        "II. Kitas",
+        "Zu 1.",
+        "Es gibt 30 Kitas.",
+    ]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert headings == ["I. Schulen", "II. Kitas"]
+    assert document.core_properties.language == "de-DE"
+
+
+def test_answer_headings_follow_the_labels_as_printed():
+    assert [answer_heading(label) for label in ("3", "1a", "b", "1.1", "II.")] == [
+        "Zu 3.",
+        "Zu 1a)",
+        "Zu b)",
+        "Zu 1.1",
+        "Zu II.",
+    ]
+
+
+def test_the_annex_lists_each_document_once():
+    sources = [LetterSource(1, "Haushaltsplan 2026", "Beschluss, 15.12.2025, Kreisverwaltung Talbach")]
+    texts = [p.text for p in docx_of(sample_letter(annex=sources)).paragraphs]
+    assert "Anlage: Verwendete Quellen" in texts
+    assert texts.count("[1] Haushaltsplan 2026 (Beschluss, 15.12.2025, Kreisverwaltung Talbach)") == 1
 
 
 def test_words_line_and_page_breaks_become_line_breaks_and_other_control_characters_go():
@@ -17,23 +132,187 @@ def test_words_line_and_page_breaks_become_line_breaks_and_other_control_charact
 
 
 def test_a_letter_with_control_characters_is_written():
-    letter = Letter(
+    letter = sample_letter(
         authority="Kreisverwaltung\x07",
-        authority_address="Hauptstraße 1",
-        place_and_date="Talbach, 1.12.2026",
-        reference="AZ\x0b1",
         recipient=["Erika\x00 Mustermann"],
-        subject="Betreff",
-        salutation="Hallo,",
-        introduction="Wir antworten:",
-        closing=["Grüße"],
-        remedy_note=None,
-        with_sources=False,
-        sections=[LetterSection(None, [LetterAnswer("Zu 1):", "", "Erste Zeile\x0bzweite Zeile.")])],
+        sections=[LetterSection(None, [LetterAnswer("Zu 1.", "", "Erste Zeile\x0bzweite Zeile.")])],
     )
-    paragraphs = [p.text for p in Document(io.BytesIO(letter_docx(letter))).paragraphs]
-    assert "Erste Zeile\nzweite Zeile." in paragraphs
-    assert "Erika Mustermann" in paragraphs
+    texts = [p.text for p in docx_of(letter).paragraphs]
+    assert "Erste Zeile\nzweite Zeile." in texts
+    assert "Erika Mustermann" in texts
+
+
+def approved(app, staff, reviewer, **inquiry_fields) -> None:
+    ids = drafted(app, staff)
+    with app.app_context():
+        inquiry = db.session.get(Inquiry, 1)
+        for key, value in inquiry_fields.items():
+            setattr(inquiry, key, value)
+        db.session.commit()
+    _approve_all(app, staff, reviewer, ids)
+    post(reviewer, "/review/inquiries/1/approve")
+
+
+def exported(client, query: str = "format=docx") -> Document:
+    response = client.get(f"/inquiries/1/letter/download?{query}")
+    assert response.status_code == 200, response.headers.get("Location")
+    return Document(io.BytesIO(response.data))
+
+
+def test_a_council_reply_is_signed_by_the_landrat_and_addressed_to_the_group(app, staff, reviewer):
+    app.config["COUNCIL_SIGNATORY"] = "Dr. Max Muster"
+    approved(
+        app,
+        staff,
+        reviewer,
+        requester_organisation="FWG-Kreistagsfraktion",
+        requester_street="Marktplatz 3",
+        requester_postcode="55555",
+        requester_city="Talbach",
+    )
+    texts = [p.text for p in exported(staff).paragraphs]
+    assert "FWG-Kreistagsfraktion\nFWG-Fraktion\nMarktplatz 3\n55555 Talbach" in texts
+    assert "\n\nDr. Max Muster\nLandrat" in texts
+    assert not any("Im Auftrag" in text for text in texts)
+    assert "Sehr geehrte Damen und Herren," in texts
+
+
+def test_an_ifg_reply_is_signed_im_auftrag_by_the_person_handling_it(app, staff, reviewer):
+    with app.app_context():
+        sabine = db.session.scalar(select(User.id).where(User.username == "sabine"))
+    approved(app, staff, reviewer, kind="ifg", requester_name="Erika Mustermann", assignee_id=sabine)
+    texts = [p.text for p in exported(staff).paragraphs]
+    assert "\n\nIm Auftrag\nSabine Sachbearbeiterin" in texts
+    assert "Guten Tag Erika Mustermann," in texts
+    assert any("Informationsfreiheitsgesetzes" in text for text in texts)
+
+
+def test_answers_under_repeated_labels_keep_their_sections_and_the_annex_has_no_duplicates(app, staff, reviewer):
+    ids = drafted(app, staff)
+    with app.app_context():
+        questions = db.session.scalars(select(Question).order_by(Question.position)).all()
+        for question, (label, group) in zip(
+            questions, [("1", "I. Digitales"), ("2", "I. Digitales"), ("1", "II. Daten")], strict=True
+        ):
+            question.label, question.group_title = label, group
+        db.session.commit()
+    # Two answers cite the same document: the annex lists it once, under one number.
+    with app.app_context():
+        first, second = (db.session.get(Draft, draft_id) for draft_id in ids[:2])
+        shared = first.citations[0]
+        second.citations[0].doc, second.citations[0].title = shared.doc, shared.title
+        db.session.commit()
+    _approve_all(app, staff, reviewer, ids)
+    post(reviewer, "/review/inquiries/1/approve")
+    texts = [p.text for p in exported(staff, "format=docx&sources=1").paragraphs]
+    body = texts[texts.index("I. Digitales") :]
+    assert [t for t in body if t.startswith("Zu ") or t.endswith(("Digitales", "Daten"))] == [
+        "I. Digitales",
+        "Zu 1.",
+        "Zu 2.",
+        "II. Daten",
+        "Zu 1.",
+    ]
+    annex = texts[texts.index("Anlage: Verwendete Quellen") + 1 :]
+    assert annex and len(annex) == len(set(annex))
+    with app.app_context():
+        cited = {
+            (c.doc, c.title)
+            for draft in db.session.scalars(select(Draft))
+            for c in draft.citations
+            if c.marker in answer_text.markers_in(draft.current.paragraphs)
+        }
+        citations = sum(len(draft.citations) for draft in db.session.scalars(select(Draft)))
+    assert len(annex) == len(cited) < citations
+    assert sorted(line.split("] ", 1)[1].rsplit(" (", 1)[0] for line in annex) == sorted(t for _, t in cited)
+
+
+def test_the_introduction_edited_before_export_is_in_the_letter(app, staff, reviewer):
+    approved(app, staff, reviewer)
+    page = staff.get("/inquiries/1/letter/").get_data(as_text=True)
+    assert "Ihre Anfrage vom 14.01.2026 beantworten wir" in page
+    response = post(
+        staff,
+        "/inquiries/1/letter/frame",
+        {
+            "letter_subject": "Digitalisierung der Kreisverwaltung",
+            "letter_introduction": "gern beantworten wir Ihre Fragen zur Digitalisierung:",
+            "letter_closing": "Wir hoffen, Ihnen damit geholfen zu haben.",
+        },
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Die Freigabe der Gesamtantwort wurde zurückgenommen" in page
+    post(reviewer, "/review/inquiries/1/approve")
+    texts = [p.text for p in exported(staff).paragraphs]
+    assert "gern beantworten wir Ihre Fragen zur Digitalisierung:" in texts
+    assert "Wir hoffen, Ihnen damit geholfen zu haben." in texts
+    assert "Digitalisierung der Kreisverwaltung" in texts
+
+
+def test_editing_the_kind_of_an_approved_inquiry_revokes_the_approval_visibly_and_audited(app, staff, reviewer):
+    approved(app, staff, reviewer)
+    with app.app_context():
+        assert db.session.get(Inquiry, 1).reply_approved
+    form = {"reference": "FWG/2026/1", "kind": "citizen", "subject": "Anfrage der Fraktion"}
+    form |= {"received_on": "2026-01-14", "deadline": "2026-02-16", "requester_name": "FWG-Fraktion"}
+    page = post(staff, "/inquiries/1/edit", form, follow_redirects=True).get_data(as_text=True)
+    assert "Die Freigabe der Gesamtantwort wurde zurückgenommen" in page and "Art und Rechtsgrundlage" in page
+    with app.app_context():
+        assert db.session.get(Inquiry, 1).reply_approved is False
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "reply_approval_revoked"))
+    assert staff.get("/inquiries/1/letter/download").status_code == 302
+
+
+def test_an_administrator_uploads_the_countys_template_and_letters_use_it(app, staff, reviewer):
+    admin = login(app, "admin")
+    template = Document()
+    template.sections[0].header.paragraphs[0].text = "LANDKREIS TALBACH – Der Landrat"
+    template.add_paragraph("An: {{Empfänger}}")
+    template.add_paragraph("Az.: {{Unser Zeichen}} vom {{Datum}}")
+    template.add_paragraph("{{Betreff}}")
+    template.add_paragraph("{{Brieftext}}")
+    buffer = io.BytesIO()
+    template.save(buffer)
+    refused = post(
+        admin,
+        "/admin/letter-template/",
+        {"file": (io.BytesIO(b"kein docx"), "vorlage.docx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "kein Word-Dokument" in refused.get_data(as_text=True)
+    accepted = post(
+        admin,
+        "/admin/letter-template/",
+        {"file": (io.BytesIO(buffer.getvalue()), "vorlage.docx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Die Briefvorlage wurde übernommen" in accepted.get_data(as_text=True)
+    approved(app, staff, reviewer)
+    document = exported(staff)
+    assert document.sections[0].header.paragraphs[0].text == "LANDKREIS TALBACH – Der Landrat"
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "An: FWG-Fraktion\n[PLZ Ort]"
+    assert texts[1].startswith("Az.: FWG/2026/1 vom ")
+    assert any(t.startswith("Zu 1a)") for t in texts)
+
+
+def test_a_template_without_the_letter_text_placeholder_is_refused(app):
+    admin = login(app, "admin")
+    template = Document()
+    template.add_paragraph("{{Empfänger}} {{Unbekannt}}")
+    buffer = io.BytesIO()
+    template.save(buffer)
+    page = post(
+        admin,
+        "/admin/letter-template/",
+        {"file": (io.BytesIO(buffer.getvalue()), "vorlage.docx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Unbekannte Platzhalter: {{Unbekannt}}" in page
 
 
 def test_docx_export_of_an_answer_with_a_vertical_tab_succeeds(app, staff, reviewer):
@@ -42,7 +321,5 @@ def test_docx_export_of_an_answer_with_a_vertical_tab_succeeds(app, staff, revie
     assert post(staff, f"/answers/{ids[0]}/save", {"text": text, "base_revision": 1}).status_code == 302
     _approve_all(app, staff, reviewer, ids)
     post(reviewer, "/review/inquiries/1/approve")
-    response = staff.get("/inquiries/1/letter/download?format=docx&sources=1")
-    assert response.status_code == 200
-    paragraphs = [p.text for p in Document(io.BytesIO(response.data)).paragraphs]
+    paragraphs = [p.text for p in exported(staff, "format=docx&sources=1").paragraphs]
     assert "Seit 2025 gilt:\nEs sind 158 Leistungen. [1]" in paragraphs
