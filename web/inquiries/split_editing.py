@@ -176,6 +176,9 @@ class SplitChange:
     removed: list[tuple[str, Question]] = field(default_factory=list)
     added: list[Question] = field(default_factory=list)
 
+    def __bool__(self) -> bool:
+        return bool(self.changed_text or self.relabelled or self.removed or self.added)
+
     def descriptions(self) -> list[str]:
         """One German sentence per changed question, for the audit log."""
         return [
@@ -214,7 +217,7 @@ def check_changeable(inquiry: Inquiry, change: SplitChange) -> None:
     """A sent reply is final, and a question being drafted right now must wait for its draft."""
     if inquiry.sent_at:
         raise SplitEditError("Die Antwort ist bereits versandt; die Aufteilung kann nicht mehr geändert werden.")
-    touched = [q for q in change.changed_text] + [q for _, q in change.removed] + [q for _, q in change.relabelled]
+    touched = [*change.changed_text, *(q for _, q in change.removed), *(q for _, q in change.relabelled)]
     busy = [q for q in touched if job_pending(q)]
     if busy:
         raise SplitEditError(

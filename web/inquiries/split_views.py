@@ -115,7 +115,7 @@ def _answers_follow(inquiry: Inquiry, changed: SplitChange) -> list[str]:
         )
         audit.record("approval_revoked", "draft", draft.id, inquiry_id=inquiry.id, reason=REVOKED, was=draft.status)
         draft.status, draft.approved_by_id, draft.approved_at = AnswerStatus.DRAFT, None, None
-    if inquiry.reply_approved:
+    if inquiry.reply_approved and changed:
         inquiry.reply_approved, inquiry.reply_approved_by_id = False, None
         audit.record(
             "reply_approval_revoked", "inquiry", inquiry.id, inquiry_id=inquiry.id, reason="Aufteilung geändert"

@@ -273,3 +273,20 @@ def test_detecting_again_is_refused_once_answers_exist(app, staff):
     assert response.headers["HX-Redirect"].startswith("/inquiries/1")
     assert "würde „Fragen neu erkennen“ alle Antworten verwerfen" in staff.get("/inquiries/1").get_data(as_text=True)
     assert answers(app) == before
+
+
+def test_the_reply_approval_is_revoked_by_a_change_but_not_by_saving_unchanged(app, staff):
+    drafted(app, staff)
+    with app.app_context():
+        db.session.scalar(select(Inquiry)).reply_approved = True
+        db.session.commit()
+    _, second, third = ids(app)
+    post(staff, f"/inquiries/1/questions/{second}/save", {"label": "2", "text": "Welche Schulen folgen 2026?"})
+    with app.app_context():
+        assert db.session.scalar(select(Inquiry)).reply_approved
+    response = post(staff, f"/inquiries/1/questions/{third}/save", {"label": "3a", "text": "Wer ist zuständig?"})
+    assert "Die Freigabe der Gesamtantwort ist aufgehoben" in staff.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert not db.session.scalar(select(Inquiry)).reply_approved
