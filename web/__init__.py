@@ -42,13 +42,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web.inquiries import views as inquiries
     from web.knowledge import views as knowledge
     from web.knowledge.ingestion import run_ingestion_job
+    from web.letters import sent_views as sent_inquiries
     from web.letters import template_views as letter_template
     from web.letters import views as letters
     from web.models import DraftingJob, IngestionJob
     from web.review import views as review
 
     blueprints = (auth, inquiries, split_views, drafting_views, answers, review, letters, letter_template)
-    for area in (*blueprints, knowledge, admin):
+    for area in (*blueprints, sent_inquiries, knowledge, admin):
         app.register_blueprint(area.bp)
     database.init_app(app)
     security.init_app(app)

@@ -125,6 +125,11 @@ def check_changes_requestable(draft: Draft, comment: str) -> None:
 def check_reopenable(draft: Draft, comment: str) -> None:
     if draft.status != AnswerStatus.APPROVED:
         raise WorkflowError(f"Antwort {draft.question.label} ist nicht freigegeben.")
+    if draft.question.inquiry.sent_at:
+        raise WorkflowError(
+            "Die Anfrage ist als versandt vermerkt; ihre Antworten bleiben, wie sie versandt wurden. Nur die "
+            "Administration kann die Anfrage mit Begründung wieder öffnen (Verwaltung → Versandte Anfragen)."
+        )
     if not comment.strip():
         raise WorkflowError("Bitte im Kommentar begründen, warum die Freigabe aufgehoben wird.")
 

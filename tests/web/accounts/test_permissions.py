@@ -65,6 +65,8 @@ EXPECTED: dict[str, set[str] | str] = {
     "letter_template.download_default": {A},
     "letter_template.upload": {A},
     "letter_template.reset": {A},
+    "sent_inquiries.index": {A},
+    "sent_inquiries.reopen": {A},
     "knowledge.index": {S, R, C},
     "knowledge.search": {S, R, C},
     "knowledge.document": {S, R, C},

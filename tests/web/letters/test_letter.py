@@ -323,3 +323,28 @@ def test_docx_export_of_an_answer_with_a_vertical_tab_succeeds(app, staff, revie
     post(reviewer, "/review/inquiries/1/approve")
     paragraphs = [p.text for p in exported(staff, "format=docx&sources=1").paragraphs]
     assert "Seit 2025 gilt:\nEs sind 158 Leistungen. [1]" in paragraphs
+
+
+def test_answers_of_a_sent_inquiry_stay_locked_until_an_administrator_reopens_it_with_a_reason(app, staff, reviewer):
+    approved(app, staff, reviewer)
+    post(staff, "/inquiries/1/sent")
+    with app.app_context():
+        draft_id = db.session.scalar(select(Draft.id).order_by(Draft.id))
+    page = post(
+        reviewer, f"/review/answers/{draft_id}/reopen", {"comment": "Zahl prüfen."}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Die Anfrage ist als versandt vermerkt" in page
+    with app.app_context():
+        assert db.session.get(Draft, draft_id).status == "approved"
+    admin = login(app, "admin")
+    assert "FWG/2026/1" in admin.get("/admin/sent-inquiries/").get_data(as_text=True)
+    refused = post(admin, "/admin/sent-inquiries/1/reopen", {"reason": ""}, follow_redirects=True)
+    assert "Bitte begründen" in refused.get_data(as_text=True)
+    post(admin, "/admin/sent-inquiries/1/reopen", {"reason": "Bürger meldet Zahlendreher."})
+    with app.app_context():
+        assert db.session.get(Inquiry, 1).sent_at is None
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "sent_inquiry_reopened"))
+        assert "Zahlendreher" in entry.detail
+    post(reviewer, f"/review/answers/{draft_id}/reopen", {"comment": "Zahl prüfen."})
+    with app.app_context():
+        assert db.session.get(Draft, draft_id).status == "draft"
