@@ -1,7 +1,8 @@
 """In a real browser (headless Debian chromium): after drafting, add a question and draft only it.
 
 The answers that were already drafted keep their revisions; the page stays accessible with the
-split editor opened below the answer table.
+split editor opened below the answer table. The new-inquiry form takes subject, date and sender
+from the pasted text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from tests.web.conftest import make_app, seed_users, stop_app
+from tests.web.inquiries.test_metadata_from_text import LETTER
 from tests.web.test_journey_browser import AXE, CHROMIUM, axe_problems, browser, signed_in
 from web.database import db
 from web.models import Inquiry
@@ -81,4 +83,17 @@ def test_add_a_question_after_drafting_and_draft_only_it(served, browser):
     assert {label: after[label] for label in before} == before
     assert len(after["4"]) == 1
     page.click("summary:has-text('Aufteilung korrigieren')")
+    assert axe_problems(page) == []
+
+
+def test_the_form_takes_subject_date_and_sender_from_the_pasted_text(served, browser):
+    _, base = served
+    page = signed_in(browser, base, "staff")
+    page.goto(f"{base}/inquiries/new")
+    page.fill("#text", LETTER)
+    page.click("button:has-text('Betreff, Datum und Absender aus dem Text übernehmen')")
+    page.wait_for_selector("text=Aus dem Text übernommen")
+    assert page.input_value("#subject") == "Sanierung der Kreisstraße K 12"
+    assert page.input_value("#received_on") == "2026-01-14"
+    assert page.input_value("#requester_name") == "Erika Beispiel"
     assert axe_problems(page) == []
