@@ -153,6 +153,7 @@ class Unit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     is_default: Mapped[bool] = mapped_column(default=False)
+    members: Mapped[list[User]] = relationship(secondary="user_units", viewonly=True)
 
 
 class UserUnit(db.Model):

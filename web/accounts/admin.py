@@ -5,9 +5,11 @@ Accounts are never deleted (the audit log and drafts refer to them); they are de
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -18,7 +20,7 @@ from web.accounts import sessions
 from web.accounts.passwords import password_problem
 from web.accounts.permissions import ADMINISTER, roles_required
 from web.database import db
-from web.models import AuditEntry, Role, User
+from web.models import AuditEntry, Role, Unit, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -27,6 +29,14 @@ AUDIT_PAGE_SIZE = 100
 
 def _roles_from_form() -> set[Role]:
     return {role for role in Role if request.form.get(f"role_{role}")}
+
+
+def all_units() -> list[Unit]:
+    return db.session.scalars(select(Unit).order_by(Unit.is_default.desc(), Unit.name)).all()
+
+
+def _units_from_form() -> list[Unit]:
+    return [unit for unit in all_units() if request.form.get(f"unit_{unit.id}")]
 
 
 @bp.route("/users")
@@ -93,6 +103,8 @@ def edit_user(user_id: int):
             user.set_roles(roles)
             user.display_name = request.form.get("display_name", "").strip()[:200] or user.username
             user.active = active
+            before_units = sorted(unit.name for unit in user.units)
+            user.units = _units_from_form()
             ended = 0 if active else sessions.revoke_all(user.id)
             audit.record(
                 "user_changed",
@@ -102,6 +114,8 @@ def edit_user(user_id: int):
                 roles=sorted(roles),
                 active=active,
                 sessions_ended=ended,
+                units_before=before_units,
+                units=sorted(unit.name for unit in user.units),
             )
             db.session.commit()
             flash(f"Das Konto „{user.username}“ wurde gespeichert.", "success")
@@ -116,6 +130,7 @@ def _edit_page(user: User, errors: dict[str, str], temporary: str | None = None)
         user=user,
         errors=errors,
         roles=list(Role),
+        units=all_units(),
         temporary=temporary,
         active_sessions=sessions.active_sessions(user.id),
     )
@@ -166,3 +181,64 @@ def audit_log():
         action=action,
         actions=actions,
     )
+
+
+@bp.route("/units", methods=["GET", "POST"])
+@roles_required(*ADMINISTER)
+def units():
+    """The organisational units (Fachbereiche): staff see the inquiries of their units (web/accounts/visibility.py)."""
+    error = None
+    if request.method == "POST":
+        name = " ".join(request.form.get("name", "").split())
+        if not name or len(name) > 120:
+            error = "Bitte einen Namen für den Fachbereich angeben (höchstens 120 Zeichen)."
+        elif db.session.scalar(select(Unit).where(func.lower(Unit.name) == name.lower())):
+            error = f"Den Fachbereich „{name}“ gibt es bereits."
+        else:
+            unit = Unit(name=name)
+            db.session.add(unit)
+            db.session.flush()
+            audit.record("unit_created", "unit", unit.id, name=name)
+            db.session.commit()
+            flash(
+                f"Der Fachbereich „{name}“ wurde angelegt. Ordnen Sie ihm jetzt auf den Kontoseiten Personen zu.",
+                "success",
+            )
+            return redirect(url_for("admin.units"))
+    counts = dict(db.session.execute(select(Unit.id, func.count(User.id)).join(Unit.members).group_by(Unit.id)).all())
+    return render_template("admin/units.html", units=all_units(), counts=counts, error=error), (400 if error else 200)
+
+
+@bp.route("/users/<int:user_id>/access.csv")
+@roles_required(*ADMINISTER)
+def access_history(user_id: int):
+    """Everything the audit log holds about what the account did and read, oldest first, as CSV for a spreadsheet."""
+    user = db.session.get(User, user_id) or abort(404)
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.user_id == user.id).order_by(AuditEntry.id))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["Zeitpunkt (UTC)", "Konto", "Aktion", "Objekt", "Objekt-Nr.", "Anfrage", "Einzelheiten"])
+    for entry in entries:
+        writer.writerow(
+            [
+                entry.at.isoformat(sep=" ", timespec="seconds"),
+                entry.username,
+                entry.action,
+                entry.object_type,
+                entry.object_id or "",
+                entry.inquiry_id or "",
+                _csv_safe(entry.detail or ""),
+            ]
+        )
+    audit.record("access_history_exported", "user", user.id)
+    db.session.commit()
+    return Response(
+        "\ufeff" + buffer.getvalue(),  # the byte order mark makes Excel read UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="zugriffe-{user.id}.csv"'},
+    )
+
+
+def _csv_safe(text: str) -> str:
+    """A cell a spreadsheet must not run as a formula."""
+    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text

@@ -12,6 +12,7 @@ from drafter.errors import EmptyInquiry
 from drafter.splitting import split_inquiry
 from web import audit
 from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
+from web.accounts.visibility import visible_inquiries
 from web.answers.rules import drafting_busy, export_problem, split_locked
 from web.answers.workflow import mark_sent as record_sent
 from web.database import db
@@ -71,7 +72,7 @@ def index():
     page = max(1, args.get("page", 1, type=int))
     page_size = current_app.config["PAGE_SIZE"]
 
-    filters = _list_filters(search, status, current_user.id if mine else None)
+    filters = [*_list_filters(search, status, current_user.id if mine else None), visible_inquiries(current_user)]
     column = SORT_COLUMNS[sort]
     # Plain rows rather than ORM objects: the list only reads.
     inquiries = db.session.execute(
