@@ -1,0 +1,139 @@
+"""Review in a real browser (headless Debian chromium): checked sentences from the editor to the review page,
+a three-answer inquiry approved on one page, an abstaining answer that cannot be approved, and axe on both pages.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from drafter.extractive import ABSTENTION
+from drafter.models import DraftSentence
+from tests.web.conftest import make_app, seed_users, stop_app
+from tests.web.test_journey_browser import AXE, CHROMIUM, axe_problems, browser, signed_in  # noqa: F401 (fixture)
+from web.database import db
+from web.models import Draft, Inquiry, Question
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian-Chromium fehlt (apt-get install -y chromium)"),
+    pytest.mark.skipif(not AXE.exists(), reason="axe-core fehlt (npm install --no-save axe-core)"),
+]
+
+THREE = """Anfrage der Fraktion
+
+1a) Wie viele Leistungen der Kreisverwaltung lassen sich inzwischen digital beantragen?
+1b) Wie hoch ist die Gebühr für ein Wunschkennzeichen?
+2a) Welche Verwaltungsdaten stehen über eine Schnittstelle zur Verfügung?
+"""
+ONE = "Anfrage\n\n1) Wie viele Leistungen der Kreisverwaltung lassen sich digital beantragen?\n"
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory, sample_knowledge, embedder):
+    import shutil
+
+    folder = tmp_path_factory.mktemp("review-browser")
+    shutil.copytree(sample_knowledge, folder / "knowledge")
+    app = make_app(folder / "instance", folder / "knowledge", embedder, START_WORKERS=True)
+    seed_users(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    stop_app(app)
+
+
+def record_and_draft(page, base: str, reference: str, text: str, count: int) -> str:
+    page.goto(f"{base}/inquiries/new")
+    page.fill("#reference", reference)
+    page.select_option("#kind", "council")
+    page.fill("#received_on", "2026-01-14")
+    page.fill("#text", text)
+    page.click("button:has-text('Anfrage anlegen')")
+    page.wait_for_selector("text=Fragen erkannt")
+    inquiry_url = page.url.split("#")[0]
+    page.click("button:has-text('Entwürfe erstellen')")
+    page.wait_for_selector(f"#fortschritt-status:has-text('{count} von {count} Entwürfen fertig')")
+    return inquiry_url
+
+
+def drafts_of(app, reference: str) -> list[int]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Draft.id)
+                .join(Question)
+                .join(Inquiry)
+                .where(Inquiry.reference == reference)
+                .order_by(Question.position)
+            )
+        )
+
+
+def submit(page, base: str, draft_id: int) -> None:
+    page.goto(f"{base}/answers/{draft_id}")
+    if page.locator("#confirm-unchanged").count():
+        page.check("#confirm-unchanged")
+    page.click("form[action$='/submit'] button")
+    page.wait_for_selector("text=liegt jetzt zur Prüfung vor")
+
+
+def test_a_reviewer_approves_a_three_answer_inquiry_on_one_page_with_flags_from_the_editor(live, browser):  # noqa: F811
+    app, base = live
+    staff = signed_in(browser, base, "staff")
+    record_and_draft(staff, base, "B-3", THREE, 3)
+    ids = drafts_of(app, "B-3")
+    assert len(ids) == 3
+
+    staff.goto(f"{base}/answers/{ids[0]}")
+    staff.fill("#answer-text", "Der Landkreis betreibt 9.999 Server im Keller. [1]")
+    staff.click("button:has-text('Als neue Version speichern')")
+    staff.wait_for_selector("text=Gespeichert als Version 2")
+    flagged = staff.locator(".answer-text .unbelegt")
+    assert flagged.count() == 1
+    assert "Beleg passt nicht" in flagged.text_content()
+    assert "Zitat steht nicht in der angegebenen Fundstelle" in flagged.text_content()
+    assert axe_problems(staff) == []
+
+    staff.goto(f"{base}/answers/{ids[1]}")
+    staff.click("form[action$='/submit'] button")  # unchanged: the browser insists on the confirmation
+    assert staff.url.endswith(f"/answers/{ids[1]}")
+    assert staff.locator("text=liegt jetzt zur Prüfung vor").count() == 0
+    for draft_id in ids:
+        submit(staff, base, draft_id)
+
+    reviewer = signed_in(browser, base, "reviewer")
+    reviewer.goto(f"{base}/review/")
+    reviewer.click("a:has-text('Anfrage B-3 prüfen') >> nth=0")
+    assert reviewer.locator(".review-answer").count() == 3
+    first = reviewer.locator(f"#antwort-{ids[0]} .answer-text .unbelegt")
+    assert "Beleg passt nicht" in first.text_content()
+    assert axe_problems(reviewer) == []
+    for label in ("1a", "1b", "2a"):
+        reviewer.click(f"button:has-text('Antwort {label} freigeben')")
+        reviewer.wait_for_selector(f"text=Antwort {label} ist freigegeben.")
+    reviewer.click("button:has-text('Gesamtantwort freigeben')")
+    reviewer.wait_for_selector("text=Die Gesamtantwort ist freigegeben.")
+    assert "/review/inquiries/" in reviewer.url
+
+
+def test_an_answer_with_the_abstention_text_cannot_be_approved(live, browser):  # noqa: F811
+    app, base = live
+    staff = signed_in(browser, base, "staff")
+    record_and_draft(staff, base, "B-1", ONE, 1)
+    (draft_id,) = drafts_of(app, "B-1")
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        draft.current.paragraphs = [[DraftSentence(ABSTENTION, [], verified=False)]]
+        db.session.commit()
+    submit(staff, base, draft_id)
+    reviewer = signed_in(browser, base, "reviewer")
+    reviewer.goto(f"{base}/review/")
+    reviewer.click("a:has-text('Anfrage B-1 prüfen') >> nth=0")
+    assert reviewer.locator("button:has-text('Antwort 1 freigeben')").count() == 0
+    assert reviewer.locator("text=Freigabe nicht möglich").count() == 1
+    assert reviewer.locator(".note-blocking").count() == 1
