@@ -11,8 +11,10 @@ import re
 
 from sqlalchemy import select
 
+from drafter.models import SubQuestion
 from tests.web.conftest import USERS, post, wait_for_jobs
 from web.database import db
+from web.inquiries.split_editing import replace_all
 from web.models import AnswerStatus, AuditEntry, Inquiry, User
 
 TEXT = """Anfrage zur Schulsanierung
@@ -290,3 +292,14 @@ def test_the_reply_approval_is_revoked_by_a_change_but_not_by_saving_unchanged(a
     )
     with app.app_context():
         assert not db.session.scalar(select(Inquiry)).reply_approved
+
+
+def test_detected_labels_get_a_suffix_only_when_they_repeat_within_one_section():
+    inquiry = Inquiry(text="")
+    detected = [
+        SubQuestion(label="1", text="A?", group="I."),
+        SubQuestion(label="1", text="B?", group="II."),
+        SubQuestion(label="1", text="C?", group="II."),
+    ]
+    replace_all(inquiry, detected)
+    assert [(q.group_title, q.label) for q in inquiry.questions] == [("I.", "1"), ("II.", "1"), ("II.", "1-2")]
