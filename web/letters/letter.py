@@ -201,7 +201,7 @@ def _renumbered(
             details = [
                 _type_label(citation.doc_type),
                 date_de(citation.doc_date) if citation.doc_date else None,
-                config["AUTHORITY_NAME"],
+                citation.authority or config["AUTHORITY_NAME"],  # no authority recorded: the own one's
             ]
             annex[citation.doc] = LetterSource(len(annex) + 1, citation.title, ", ".join(filter(None, details)))
         numbers[marker] = annex[citation.doc].number

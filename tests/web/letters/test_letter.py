@@ -17,7 +17,7 @@ from web.answers import answer_text
 from web.database import db
 from web.letters.docx_letter import default_template, fill_template, xml_safe
 from web.letters.letter import Letter, LetterAnswer, LetterSection, LetterSource, answer_heading
-from web.models import AuditEntry, Draft, Inquiry, Question, User
+from web.models import AuditEntry, CitationRecord, Draft, Inquiry, Question, User
 
 TWIPS_PER_MM = 1440 / 25.4
 
@@ -199,8 +199,13 @@ def test_answers_under_repeated_labels_keep_their_sections_and_the_annex_has_no_
     # Two answers cite the same document: the annex lists it once, under one number.
     with app.app_context():
         first, second = (db.session.get(Draft, draft_id) for draft_id in ids[:2])
-        shared = first.citations[0]
-        second.citations[0].doc, second.citations[0].title = shared.doc, shared.title
+        shared, other = (
+            next(c for c in d.citations if c.marker in answer_text.markers_in(d.current.paragraphs))
+            for d in (first, second)
+        )
+        other.doc, other.title = shared.doc, shared.title
+        for citation in db.session.scalars(select(CitationRecord).where(CitationRecord.doc == shared.doc)):
+            citation.authority = "Statistisches Landesamt Rheinland-Pfalz"
         db.session.commit()
     _approve_all(app, staff, reviewer, ids)
     post(reviewer, "/review/inquiries/1/approve")
@@ -224,6 +229,7 @@ def test_answers_under_repeated_labels_keep_their_sections_and_the_annex_has_no_
         }
         citations = sum(len(draft.citations) for draft in db.session.scalars(select(Draft)))
     assert len(annex) == len(cited) < citations
+    assert any(line.endswith("Statistisches Landesamt Rheinland-Pfalz)") for line in annex)
     assert sorted(line.split("] ", 1)[1].rsplit(" (", 1)[0] for line in annex) == sorted(t for _, t in cited)
 
 
