@@ -1,10 +1,13 @@
-"""An answer's cited passages as the cards the workspace and the review page show beside it."""
+"""An answer's cited passages as the cards the workspace and the review page show beside it, and why a further
+passage was found, in words instead of scores."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from drafter.models import DocType, DraftSentence
+from drafter.models import ChunkKind, DocType, DraftSentence, SearchHit
+from drafter.retrieval.german_analyzer import STOPWORDS, GermanAnalyzer
 from web.answers import answer_text
 from web.answers.rendering import highlighted
 from web.models import CitationRecord, Draft
@@ -57,3 +60,30 @@ def _type_label(value: str | None) -> str:
         return DocType(value).label_de
     except ValueError:
         return value or "–"
+
+
+_ANALYZER = GermanAnalyzer(decompound=False)
+_QUERY_WORD = re.compile(r"[\wÄÖÜäöüß][\wÄÖÜäöüß-]*[\wÄÖÜäöüß]")
+CLOSE_RANK = 5
+"""A hit among the first five of the meaning-based search is „ähnlich“; further down it says little."""
+MAX_KEYWORDS = 6
+
+
+def hit_explanation(hit: SearchHit, query: str) -> str:
+    """Why a passage was found: „Stichwörter: E-Akte, Organisationseinheiten · ähnlich formulierte frühere Frage“.
+
+    The keywords are the words of the query whose stem the passage contains, as the keyword search
+    matched them; staff read those, not the fused score.
+    """
+    passage = set(_ANALYZER.tokens(hit.chunk.text))
+    keywords: list[str] = []
+    for word in _QUERY_WORD.findall(query):
+        stems = _ANALYZER.tokens(word)
+        if word.lower() not in STOPWORDS and stems and all(s in passage for s in stems) and word not in keywords:
+            keywords.append(word)
+    reasons = [f"Stichwörter: {', '.join(keywords[:MAX_KEYWORDS])}"] if keywords else []
+    if hit.chunk.kind == ChunkKind.QA and hit.question_rank is not None and hit.question_rank < CLOSE_RANK:
+        reasons.append("ähnlich formulierte frühere Frage")
+    elif hit.dense_rank is not None and hit.dense_rank < CLOSE_RANK:
+        reasons.append("ähnlicher Inhalt")
+    return " · ".join(reasons) or "weiterer Treffer der Suche"

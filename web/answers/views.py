@@ -29,7 +29,7 @@ from web.answers.citations import citation_record, passage_citation, quotable_se
 from web.answers.queries import get_draft
 from web.answers.rendering import answer_paragraphs, word_diff
 from web.answers.rules import WorkflowError, check_editable
-from web.answers.sources import sources_of
+from web.answers.sources import hit_explanation, sources_of
 from web.answers.workflow import add_revision, submit, withdraw
 from web.database import db
 from web.inquiries.queries import get_inquiry
@@ -191,7 +191,8 @@ def passages(draft_id: int):
         template,
         draft=draft,
         inquiry=draft.question.inquiry,
-        hits=[(hit, _quotable(hit)) for hit in hits[:FURTHER_PASSAGES]],
+        hits=[(hit, _quotable(hit), hit_explanation(hit, query)) for hit in hits[:FURTHER_PASSAGES]],
+        found=plural(min(len(hits), FURTHER_PASSAGES), "weitere Fundstelle", "weitere Fundstellen"),
         answer_sentences=[s.text for s in draft.current.sentences],
         query=request.args.get("q", "").strip(),
         can_edit=current_user.has_role(*EDIT_INQUIRIES) and not rules.is_locked(draft),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from drafter.extractive import ABSTENTION
-from drafter.models import DraftSentence
+from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo, DraftSentence, SearchHit
 from tests.web.answers.test_rules import GENERATED_BY_SABINE, seeded, session  # noqa: F401 (fixture)
 from web.answers.checks import SentenceState, check_sentences, checked_paragraphs, plural, review_notes
+from web.answers.sources import hit_explanation
 from web.models import AnswerStatus, CitationRecord, RevisionOrigin
 
 PASSAGE = "Derzeit können 142 Leistungen der Kreisverwaltung online beantragt werden. Weitere folgen 2027."
@@ -134,3 +135,16 @@ def test_the_unchanged_machine_draft_the_notice_and_the_length_are_noted(session
         [[DraftSentence("Kurz.", [])]], revisions=[*GENERATED_BY_SABINE, ("sabine", RevisionOrigin.EDITED)]
     )
     assert not any("Unverändert" in n or "lang" in n for n in notes_of(edited))
+
+
+def test_a_hit_is_explained_by_its_matched_keywords_and_a_similar_earlier_question():
+    chunk = Chunk("a:1", "a", 0, "Frage: Wie viele?\nAntwort: Die E-Akte gilt für alle Organisationseinheiten.", 0, 60)
+    chunk.kind, chunk.answer_start = ChunkKind.QA, 18
+    document = DocumentInfo("a", "a.txt", "", "", "Antwort 2025", DocType.PAST_REPLY)
+    hit = SearchHit(chunk=chunk, document=document, score=0.97, question_rank=0, keyword_score=8.2)
+    query = "Seit wann nutzen alle Organisationseinheiten die E-Akte?"
+    assert (
+        hit_explanation(hit, query) == "Stichwörter: Organisationseinheiten, E-Akte · ähnlich formulierte frühere Frage"
+    )
+    unrelated = SearchHit(chunk=chunk, document=document, score=0.1)
+    assert hit_explanation(unrelated, "Wunschkennzeichen Gebühr") == "weiterer Treffer der Suche"

@@ -125,6 +125,7 @@ def test_one_sentence_of_a_further_passage_is_quoted_never_a_heading(app, staff)
     partial = staff.get(f"/answers/{draft_id}/passages?q=Wunschkennzeichen", headers={"HX-Request": "true"})
     html = partial.get_data(as_text=True)
     assert "<html" not in html
+    assert "Stichwörter: Wunschkennzeichen" in html and "Relevanz" not in html  # words, not scores
     chunk_ids = re.findall(r'name="chunk_id" value="([^"]+)"', html)
     spans = re.findall(r'name="span" value="(\d+)-(\d+)"', html)
     assert chunk_ids and spans
