@@ -70,6 +70,14 @@ def deadline_for(received: date, period: str, state: str = "RP") -> Deadline:
     return Deadline(due, period_end, first if first.startswith("einen ") else f"einen Feiertag ({first})")
 
 
+def deadline_note(received: date, deadline: date, period: str, state: str) -> str:
+    """How an inquiry's deadline came about, in German: the rule applied, or that someone set it by hand."""
+    computed = deadline_for(received, period, state)
+    if computed.due != deadline:
+        return "Frist von Hand festgelegt."
+    return computed.rule_de
+
+
 def compute_deadline(received: date, period: str, state: str = "RP") -> date:
     """The due date alone; see `deadline_for` for the reason when it moved."""
     return deadline_for(received, period, state).due

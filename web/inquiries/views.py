@@ -17,7 +17,7 @@ from web.answers.rules import drafting_busy, export_problem, split_locked
 from web.answers.workflow import mark_sent as record_sent
 from web.database import db
 from web.inquiries import split_editing
-from web.inquiries.deadlines import deadline_state
+from web.inquiries.deadlines import deadline_note, deadline_state
 from web.inquiries.form import FROM_TEXT, PERSONAL_FIELDS, read_from_text, read_metadata_form, read_new_inquiry
 from web.inquiries.listing import RowData, list_row
 from web.inquiries.queries import get_inquiry, staff_users
@@ -229,6 +229,12 @@ def detail(inquiry_id: int):
         decisions=[d for d in decisions if d.draft_id is None],
         comments=comments,
         export_problem=export_problem(inquiry),
+        deadline_note=deadline_note(
+            inquiry.received_on,
+            inquiry.deadline,
+            current_app.config["DEADLINES"][inquiry.kind],
+            current_app.config["STATE"],
+        ),
         split_locked=split_locked(inquiry),
         busy=drafting_busy(inquiry),
         split_points=split_editing.split_points,

@@ -50,3 +50,10 @@ def test_a_new_inquiry_gets_the_deadline_of_the_configured_land(app, staff, stat
     new_inquiry(staff, text="1. Wie viele Schulen gibt es?", received_on="2026-12-06")
     with app.app_context():
         assert db.session.scalar(select(Inquiry.deadline)) == expected
+
+
+def test_the_inquiry_page_says_why_its_deadline_moved(app, staff):
+    new_inquiry(staff, text="1. Wie viele Schulen gibt es?", received_on="2026-12-01")
+    page = staff.get("/inquiries/1").get_data(as_text=True)
+    assert "04.01.2027" in page
+    assert "Das Fristende 01.01.2027 fällt auf einen Feiertag (Neujahr)" in page
