@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from web.accounts.permissions import REVIEW, roles_required
+from web.accounts.visibility import visible_inquiries
 from web.answers.checks import Note, SentenceState, check_sentences, machine_sentences, plural, review_notes
 from web.answers.queries import MAX_ID, get_draft
 from web.answers.rendering import answer_paragraphs, word_diff
@@ -42,11 +43,13 @@ def queue():
         select(Draft)
         .join(Question)
         .join(Inquiry)
-        .where(Draft.status == AnswerStatus.IN_REVIEW)
+        .where(Draft.status == AnswerStatus.IN_REVIEW, visible_inquiries(current_user))
         .order_by(Inquiry.deadline, Inquiry.id, Question.position)
     ).all()
     replies = db.session.scalars(
-        select(Inquiry).where(Inquiry.status == InquiryStatus.IN_REVIEW).order_by(Inquiry.deadline)
+        select(Inquiry)
+        .where(Inquiry.status == InquiryStatus.IN_REVIEW, visible_inquiries(current_user))
+        .order_by(Inquiry.deadline)
     ).all()
     return render_template(
         "review/queue.html",

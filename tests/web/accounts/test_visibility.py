@@ -125,3 +125,16 @@ def test_the_administration_explains_a_duplicate_unit(app, units):
     response = post(units, "/admin/units", {"name": "bauamt"})
     assert response.status_code == 400
     assert "gibt es bereits" in response.get_data(as_text=True)
+
+
+def test_the_review_queue_shows_only_answers_a_reviewer_may_see(app):
+    admin = login(app, "admin")
+    _units_for(app, admin, {"sabine": ["Bauamt"], "rainer": ["Bauamt"], "doris": ["Jugendamt"]})
+    _, draft_id = _inquiry(app, "sabine")
+    with app.app_context():
+        db.session.get(Draft, draft_id).status = "in_review"
+        db.session.commit()
+    assert "BA-2026-7" in login(app, "reviewer").get("/review/").get_data(as_text=True)
+    other = login(app, "staff_reviewer")
+    assert "BA-2026-7" not in other.get("/review/").get_data(as_text=True)
+    assert other.get(f"/answers/{draft_id}").status_code == 403
