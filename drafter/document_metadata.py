@@ -124,6 +124,43 @@ def first_date(text: str) -> str | None:
     return min(candidates)[1] if candidates else None
 
 
+_SUBJECT_LINE = re.compile(r"^\s*(?:Betreff|Betr\.|Gegenstand)\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
+_LETTERHEAD = re.compile(
+    r"^(?:(?:der|die)\s+(?:ober)?(?:bürgermeister|landrat|landrätin|präsident)\w*$|seite\s+\d|tel(?:efon)?\b|fax\b"
+    r"|e-mail\b|www\.|postfach\b|.*\b\d{5}\s+[A-ZÄÖÜ]|.*@|.*\b(?:drucksache|wahlperiode)\b)",
+    re.IGNORECASE,
+)
+
+
+def document_title(text: str, limit: int = 120) -> str:
+    """What a document is about: its subject line, else its first line that is not letterhead (the authority's
+    name, an address, a contact line, a date, a page number). „Kreisverwaltung Talbach“ names who wrote it,
+    not what it says, and three documents titled so cannot be told apart."""
+    subject = _SUBJECT_LINE.search(text)
+    if subject and subject.group(1).strip():
+        return _shortened(subject.group(1).strip(), limit)
+    for line in text.splitlines()[:40]:
+        line = line.strip()
+        words = line.split()
+        if len(words) < 2 or not any(ch.isalpha() for ch in line) or _LETTERHEAD.match(line):
+            continue
+        if _AUTHORITY.fullmatch(line) or (line.isupper() and len(words) <= 3) or first_date(line) == _whole_date(line):
+            continue
+        return _shortened(line, limit)
+    return ""
+
+
+def _whole_date(line: str) -> str | None:
+    """The date a line consists of („Talbach, 14.03.2025“), or a value no date equals."""
+    return first_date(line) if len(re.sub(r"[\d.,\s]", "", line)) <= 20 else "-"
+
+
+def _shortened(line: str, limit: int) -> str:
+    if len(line) <= limit:
+        return line
+    return (line[:limit].rsplit(" ", 1)[0] or line[:limit]).rstrip(" ,;:-") + "…"
+
+
 def first_authority(text: str) -> str | None:
     match = _AUTHORITY.search(text)
     return match.group(1).strip() if match else None

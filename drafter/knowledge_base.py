@@ -31,7 +31,7 @@ from tqdm import tqdm
 from drafter.catalog import Catalog
 from drafter.chunking import chunk_document, index_text
 from drafter.config import Settings
-from drafter.document_metadata import detect_metadata, parse_date
+from drafter.document_metadata import detect_metadata, document_title, parse_date
 from drafter.embeddings import Embedder
 from drafter.errors import (
     DocumentError,
@@ -42,11 +42,12 @@ from drafter.errors import (
 )
 from drafter.interprocess import ChangeStamp, LockTimeout, Stamp, file_lock
 from drafter.loaders import discover_files, load_document
-from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo, SearchHit
+from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo, LoadedDocument, SearchHit
 from drafter.retrieval.german_analyzer import GermanAnalyzer
 from drafter.retrieval.hybrid import FusionSettings, HybridRetriever, SearchFilters
 from drafter.retrieval.keyword_index import KeywordIndex
 from drafter.retrieval.vector_store import VectorStore
+from drafter.text_cleaning import first_line
 
 log = logging.getLogger(__name__)
 
@@ -307,7 +308,7 @@ class KnowledgeBase:
                 name=path.name,
                 source=source,
                 sha256=sha,
-                title=loaded.title,
+                title=_title(loaded),
                 doc_type=doc_type or detected.doc_type,
                 date=detected.date,
                 authority=detected.authority,
@@ -375,6 +376,14 @@ class KnowledgeBase:
 
 
 _View = tuple[str, str, str]
+
+
+def _title(loaded: LoadedDocument) -> str:
+    """The format's own title (HTML, DOCX, PDF properties, e-mail subject), else one read from the text: the
+    loaders fall back to the first line, which is often the letterhead."""
+    if loaded.title and loaded.title != first_line(loaded.text):
+        return loaded.title
+    return document_title(loaded.text) or loaded.title
 
 
 def _vector_views(chunks: list[Chunk]) -> list[_View]:

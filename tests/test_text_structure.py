@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from drafter.chunking import chunk_document
-from drafter.document_metadata import detect_doc_type, first_authority, first_date, parse_date
+from drafter.document_metadata import detect_doc_type, document_title, first_authority, first_date, parse_date
 from drafter.models import ChunkKind, DocType, LoadedDocument
 from drafter.qa_pairs import find_qa_pairs
 from drafter.sentences import split_sentences
@@ -205,3 +205,22 @@ def test_a_table_row_never_labels_the_passages_after_it():
     text = f"Haushalt der Schulen\n\n{body}\n\nSumme | 158 | 162\n2023 1.297 2024 1.345\n\n{body}"
     chunks = chunk_document(_document(text), "doc", 300)
     assert {c.heading for c in chunks} == {"Haushalt der Schulen"}
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "Kreisverwaltung Talbach\nPostfach 12 34, 56789 Talbach\n\nBetreff: Ihre Anfrage zur Digitalisierung\n\n"
+            "Sehr geehrte Frau Beispiel,",
+            "Ihre Anfrage zur Digitalisierung",
+        ),
+        (
+            "KREISVERWALTUNG TALBACH\nDer Landrat\nTalbach, 30.09.2025\n\nSachstandsbericht Digitalisierung 2025\n\n"
+            "Die Kreisverwaltung hat …",
+            "Sachstandsbericht Digitalisierung 2025",
+        ),
+    ],
+)
+def test_a_title_comes_from_the_subject_line_or_first_heading_not_the_letterhead(text, title):
+    assert document_title(text) == title
