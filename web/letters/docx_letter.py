@@ -20,6 +20,7 @@ import zipfile
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK, WD_LINE_SPACING
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -150,25 +151,27 @@ def check_template(data: bytes) -> None:
     """Refuse a template that cannot be filled, with a German message that says what to change."""
     if len(data) > MAX_TEMPLATE_BYTES:
         raise TemplateInvalid("Die Briefvorlage ist größer als 5 MB. Bitte Bilder verkleinern und erneut hochladen.")
+    not_docx = "Die Datei ist kein Word-Dokument (DOCX). Bitte die Vorlage in Word als .docx speichern."
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_TEMPLATE_EXPANDED:
-                raise TemplateInvalid("Die Briefvorlage ist entpackt größer als 50 MB und wird nicht gelesen.")
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise TemplateInvalid(not_docx) from error
+    if expanded > MAX_TEMPLATE_EXPANDED:
+        raise TemplateInvalid("Die Briefvorlage ist entpackt größer als 50 MB und wird nicht gelesen.")
+    try:
         document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        if isinstance(error, TemplateInvalid):
-            raise
-        raise TemplateInvalid(
-            "Die Datei ist kein Word-Dokument (DOCX). Bitte die Vorlage in Word als .docx speichern."
-        ) from error
-    found = [name for paragraph in _all_paragraphs(document) for name in _PLACEHOLDER.findall(paragraph.text)]
+    except (PackageNotFoundError, KeyError, ValueError) as error:
+        raise TemplateInvalid(not_docx) from error
+    paragraphs = _all_paragraphs(document)
+    found = [name for paragraph in paragraphs for name in _PLACEHOLDER.findall(paragraph.text)]
     unknown = sorted(set(found) - set(PLACEHOLDERS))
     if unknown:
         raise TemplateInvalid(
             f"Unbekannte Platzhalter: {', '.join('{{' + n + '}}' for n in unknown)}. "
             f"Erlaubt sind: {', '.join('{{' + n + '}}' for n in PLACEHOLDERS)}."
         )
-    if found.count(BODY) != 1:
+    if found.count(BODY) != 1 or not any(_is_body(paragraph) for paragraph in paragraphs):
         raise TemplateInvalid(
             "Die Vorlage braucht genau einen Platzhalter {{Brieftext}} in einem eigenen Absatz; "
             "dort setzt drafter Anrede, Antworten, Gruß und Unterschrift ein."
@@ -187,8 +190,7 @@ def fill_template(template: bytes, letter: Letter) -> bytes:
         text = paragraph.text
         if "{{" not in text:
             continue
-        alone = _PLACEHOLDER.fullmatch(text.strip())
-        if alone and alone.group(1) == BODY:
+        if _is_body(paragraph):
             body_paragraph = paragraph
             continue
         _fill_paragraph(paragraph, values)
@@ -197,6 +199,12 @@ def fill_template(template: bytes, letter: Letter) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _is_body(paragraph: Paragraph) -> bool:
+    """The paragraph holds `{{Brieftext}}` and nothing else."""
+    alone = _PLACEHOLDER.fullmatch(paragraph.text.strip())
+    return alone is not None and alone.group(1) == BODY
 
 
 def _fill_paragraph(paragraph: Paragraph, values: dict[str, str]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from tests.web.conftest import login, post
 from tests.web.review.test_review import _approve_all, drafted
 from web.answers import answer_text
 from web.database import db
-from web.letters.docx_letter import default_template, fill_template, xml_safe
+from web.letters.docx_letter import TemplateInvalid, check_template, default_template, fill_template, xml_safe
 from web.letters.letter import Letter, LetterAnswer, LetterSection, LetterSource, answer_heading
 from web.models import AuditEntry, CitationRecord, Draft, Inquiry, Question, User
 
@@ -354,3 +355,13 @@ def test_answers_of_a_sent_inquiry_stay_locked_until_an_administrator_reopens_it
     post(reviewer, f"/review/answers/{draft_id}/reopen", {"comment": "Zahl prüfen."})
     with app.app_context():
         assert db.session.get(Draft, draft_id).status == "draft"
+
+
+def test_a_template_with_the_letter_text_inside_other_text_is_refused():
+    template = Document()
+    template.add_paragraph("{{Empfänger}}")
+    template.add_paragraph("Text: {{Brieftext}}")
+    buffer = io.BytesIO()
+    template.save(buffer)
+    with pytest.raises(TemplateInvalid, match="in einem eigenen Absatz"):
+        check_template(buffer.getvalue())
