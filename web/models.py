@@ -212,7 +212,8 @@ class LoginAttemptCount(db.Model):
 
     __tablename__ = "login_attempt_counts"
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
-    window: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[int] = mapped_column(Integer, primary_key=True)
+    """The number of the fixed window since the epoch ("window" is a reserved word in SQL)."""
     count: Mapped[int] = mapped_column(Integer, default=0)
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
@@ -475,8 +476,8 @@ class AuditEntry(db.Model):
     """Who did what, when. Rows are only ever inserted (see web.audit and the migration's triggers)."""
 
     __tablename__ = "audit_log"
-    # The login throttle counts one account's recent failures on every login; without this index that
-    # reads every failure ever recorded, in a log that is never pruned.
+    # Finds an account's failed logins in a log that is never pruned (until 0004 the login throttle counted
+    # them here; it now counts in login_attempt_counts).
     __table_args__ = (Index("ix_audit_log_login_failures", "action", "object_id", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -86,8 +86,8 @@ def _increment(key: str, seconds: int) -> tuple[int, int]:
     window = math.floor(time.time() / seconds)
     statement = (
         _insert()
-        .values(key=key, window=window, count=1, expires_at=utcnow() + timedelta(seconds=seconds))
-        .on_conflict_do_update(index_elements=["key", "window"], set_={"count": LoginAttemptCount.count + 1})
+        .values(key=key, period=window, count=1, expires_at=utcnow() + timedelta(seconds=seconds))
+        .on_conflict_do_update(index_elements=["key", "period"], set_={"count": LoginAttemptCount.count + 1})
         .returning(LoginAttemptCount.count)
     )
     return window, db.session.execute(statement).scalar_one()
@@ -111,7 +111,7 @@ def give_back(attempt: Attempt) -> None:
     for key, window in attempt.counted:
         db.session.execute(
             update(LoginAttemptCount)
-            .where(LoginAttemptCount.key == key, LoginAttemptCount.window == window)
+            .where(LoginAttemptCount.key == key, LoginAttemptCount.period == window)
             .values(count=LoginAttemptCount.count - 1)
         )
 

@@ -32,7 +32,7 @@ def upgrade():
     op.create_table(
         "login_attempt_counts",
         sa.Column("key", sa.String(120), primary_key=True),
-        sa.Column("window", sa.Integer, primary_key=True),
+        sa.Column("period", sa.Integer, primary_key=True),
         sa.Column("count", sa.Integer, nullable=False, server_default="0"),
         sa.Column("expires_at", sa.DateTime, nullable=False),
     )
