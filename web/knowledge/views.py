@@ -129,8 +129,15 @@ def jobs():
 @roles_required(*READ_KNOWLEDGE)
 def document(doc_id: str):
     info = _document(doc_id)
+    kb = knowledge_base()
+    others = [d for d in kb.documents() if d.doc_id != doc_id]
     return render_template(
-        "knowledge/document.html", document=info, chunks=knowledge_base().chunks(doc_id), doc_types=list(DocType)
+        "knowledge/document.html",
+        document=info,
+        chunks=kb.chunks(doc_id),
+        doc_types=list(DocType),
+        others=others,
+        successor=next((d for d in others if d.doc_id == info.superseded_by), None),
     )
 
 
@@ -185,8 +192,20 @@ def update_metadata(doc_id: str):
         return redirect(url_for("knowledge.document", doc_id=doc_id))
     title = request.form.get("title", "").strip() or None
     doc_type = _doc_type(request.form.get("doc_type"))
+    authority = request.form.get("authority", "").strip() or None
+    superseded_by = request.form.get("superseded_by", "").strip()  # empty: not superseded (any more)
     try:
-        knowledge_base().update_metadata(doc_id, doc_type=doc_type, title=title, date=_iso_date(raw_date))
+        knowledge_base().update_metadata(
+            doc_id,
+            doc_type=doc_type,
+            title=title,
+            date=_iso_date(raw_date),
+            authority=authority,
+            superseded_by=superseded_by,
+        )
+    except DocumentNotFound:
+        flash("Das Dokument, das dieses ersetzen soll, gibt es nicht mehr; nichts wurde geändert.", "error")
+        return redirect(url_for("knowledge.document", doc_id=doc_id))
     except KnowledgeBaseBusy as busy:
         flash(str(busy), "error")
         return redirect(url_for("knowledge.document", doc_id=doc_id))
@@ -197,6 +216,8 @@ def update_metadata(doc_id: str):
         doc_type=str(doc_type) if doc_type else None,
         title=title,
         date=raw_date or None,
+        authority=authority,
+        superseded_by=superseded_by or None,
     )
     db.session.commit()
     flash("Die Angaben zum Dokument wurden gespeichert.", "success")

@@ -115,6 +115,20 @@ def test_curator_corrects_metadata_and_reindexes(app, curator):
             "other",
             "2025-03-19",
         )
+    with app.app_context():
+        successor = next(d for d in knowledge_base().documents() if "sachstandsbericht" in d.name)
+    post(
+        curator,
+        f"/knowledge/documents/{doc.doc_id}/metadata",
+        {"authority": "Kreisverwaltung Talbach", "superseded_by": successor.doc_id},
+    )
+    page = curator.get(f"/knowledge/documents/{doc.doc_id}").get_data(as_text=True)
+    assert "ersetzt durch" in page and successor.title in page
+    with app.app_context():
+        assert knowledge_base().document(doc.doc_id).superseded_by == successor.doc_id
+    post(curator, f"/knowledge/documents/{doc.doc_id}/metadata", {"superseded_by": ""})
+    with app.app_context():
+        assert not knowledge_base().document(doc.doc_id).superseded_by
     response = post(curator, "/knowledge/reindex")
     assert response.status_code == 302
     wait_for_jobs(app)
