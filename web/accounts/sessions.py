@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from web.accounts.login_throttle import parse_limit
@@ -42,6 +42,8 @@ def _row_id(token: str) -> str:
 
 def start_session(user: User) -> None:
     """Open a new database session for `user` and put its token into the cookie (the caller commits)."""
+    # Sessions past the absolute timeout sign nobody in any more; their history is in the audit log.
+    db.session.execute(delete(UserSession).where(UserSession.created_at < utcnow() - _timeouts()[1]))
     token = secrets.token_urlsafe(32)
     db.session.add(
         UserSession(id=_row_id(token), user_id=user.id, user_agent=(request.user_agent.string or "")[:300] or None)

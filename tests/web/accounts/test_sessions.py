@@ -87,11 +87,14 @@ def test_idle_and_absolute_timeouts_sign_out(tmp_path, knowledge_dir, embedder):
             by_user[user_id(app, "sabine")].last_seen_at -= timedelta(minutes=31)
             stefan = by_user[user_id(app, "stefan")]
             stefan.created_at -= timedelta(hours=8, minutes=1)  # active a moment ago, but signed in too long
+            stale_id = stefan.id
             db.session.commit()
         assert idle.get("/inquiries/").status_code == 302
         assert busy.get("/inquiries/").status_code == 302
         fresh = login(app, "staff")
         assert fresh.get("/inquiries/").status_code == 200
+        with app.app_context():  # the next login removed the row past the absolute timeout
+            assert db.session.get(UserSession, stale_id) is None
     finally:
         stop_app(app)
 
