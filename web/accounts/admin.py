@@ -73,9 +73,17 @@ def create_user():
                 must_change_password=True,
             )
             user.set_roles(roles)
+            user.units = _units_from_form()
             db.session.add(user)
             db.session.flush()
-            audit.record("user_created", "user", user.id, username=username, roles=sorted(roles))
+            audit.record(
+                "user_created",
+                "user",
+                user.id,
+                username=username,
+                roles=sorted(roles),
+                units=[u.name for u in user.units],
+            )
             db.session.commit()
             flash(
                 f"Das Konto „{username}“ wurde angelegt. Beim ersten Anmelden wird ein neues Passwort verlangt.",
@@ -83,7 +91,11 @@ def create_user():
             )
             return redirect(url_for("admin.users"))
     status = 400 if errors else 200
-    return render_template("admin/user_form.html", errors=errors, form=form, roles=list(Role)), status
+    chosen_units = [unit.id for unit in _units_from_form()]
+    page = render_template(
+        "admin/user_form.html", errors=errors, form=form, roles=list(Role), units=all_units(), chosen_units=chosen_units
+    )
+    return page, status
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

@@ -138,3 +138,13 @@ def test_the_review_queue_shows_only_answers_a_reviewer_may_see(app):
     other = login(app, "staff_reviewer")
     assert "BA-2026-7" not in other.get("/review/").get_data(as_text=True)
     assert other.get(f"/answers/{draft_id}").status_code == 403
+
+
+def test_an_account_is_created_in_a_unit(app, units):
+    with app.app_context():
+        bauamt = db.session.scalar(select(Unit.id).where(Unit.name == "Bauamt"))
+    form = {"username": "nora", "password": "Blaue-Tasse-41", "repeat_password": "Blaue-Tasse-41", "role_staff": "1"}
+    assert post(units, "/admin/users/new", form | {f"unit_{bauamt}": "1"}).status_code == 302
+    with app.app_context():
+        nora = db.session.scalar(select(User).where(User.username == "nora"))
+        assert [unit.name for unit in nora.units] == ["Bauamt"]
