@@ -20,6 +20,10 @@ SQLite under the data directory, the embedding model shipped in the PyPI package
 | DRAFTER_MAX_CHARS            | 10000000                         | most characters of text per document |
 | DRAFTER_PARSE_MEMORY_MB      | 2048                             | memory the process that reads one file may take |
 | DRAFTER_PARSE_CPU_SECONDS    | 180                              | CPU time of the process that reads one file |
+| DRAFTER_OCR_LANGUAGES        | deu                              | Tesseract language models for scans (`deu+eng`) |
+| DRAFTER_OCR_DPI              | 300                              | dpi scanned PDF pages are rendered at for OCR |
+| DRAFTER_OCR_PAGE_SECONDS     | 60                               | longest OCR of one page; slower pages reported |
+| DRAFTER_OCR_CPU_SECONDS      | 900                              | OCR CPU time per file, beyond PARSE_CPU_SECONDS |
 | DRAFTER_MIN_EVIDENCE         | 0.23                             | evidence score below which a draft abstains |
 | DRAFTER_AUTHORITY_NAME       | (unset)                          | own authority; others' passages are labelled |
 | DRAFTER_LLM_URL              | (unset: extractive drafts)       | base URL of an OpenAI-compatible or Ollama server |
@@ -87,6 +91,11 @@ class ParseLimits:
     max_chars: int = 10_000_000
     memory_bytes: int = 2048 * 1_048_576
     cpu_seconds: int = 180
+    ocr_languages: str = "deu"
+    ocr_dpi: int = 300
+    ocr_page_seconds: float = 60.0
+    ocr_cpu_seconds: int = 900
+    """Tesseract runs in processes of its own, outside `cpu_seconds`; this bounds all its runs for one file."""
 
     @classmethod
     def from_env(cls) -> ParseLimits:
@@ -98,6 +107,10 @@ class ParseLimits:
             max_chars=int(_env("DRAFTER_MAX_CHARS", "10000000")),
             memory_bytes=int(float(_env("DRAFTER_PARSE_MEMORY_MB", "2048")) * 1_048_576),
             cpu_seconds=int(_env("DRAFTER_PARSE_CPU_SECONDS", "180")),
+            ocr_languages=_env("DRAFTER_OCR_LANGUAGES", "deu"),
+            ocr_dpi=int(_env("DRAFTER_OCR_DPI", "300")),
+            ocr_page_seconds=float(_env("DRAFTER_OCR_PAGE_SECONDS", "60")),
+            ocr_cpu_seconds=int(_env("DRAFTER_OCR_CPU_SECONDS", "900")),
         )
 
 

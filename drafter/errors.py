@@ -54,6 +54,19 @@ class EmptyDocument(DocumentError):
         )
 
 
+class NoTextRecognised(EmptyDocument):
+    """Text recognition (OCR) ran on every page without text and found none: an empty document, but already scanned."""
+
+    def __init__(self, path: Path | str, detail: str = "") -> None:
+        hint = detail or "Auf dem Scan wurde kein Text erkannt (Texterkennung, OCR)."
+        DocumentError.__init__(
+            self,
+            path,
+            f"{hint} Bitte prüfen, ob die richtige Datei gewählt ist, und die Seiten gerade und mit mindestens "
+            "200 dpi neu scannen (oder schärfer fotografieren).",
+        )
+
+
 class DocumentTooLarge(DocumentError):
     def __init__(self, path: Path | str, size: int, limit: int) -> None:
         super().__init__(

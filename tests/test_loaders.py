@@ -560,4 +560,5 @@ def test_discover_walks_directories_and_keeps_explicit_files(tmp_path: Path) -> 
 
 
 def test_supported_suffixes_are_lower_case_with_dot() -> None:
-    assert {".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".eml"} == SUPPORTED_SUFFIXES
+    images = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # read by text recognition (tests/test_ocr.py)
+    assert {".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".eml"} | images == SUPPORTED_SUFFIXES

@@ -27,7 +27,9 @@ from .decoding import UndecodableText
 from .docx_files import load_docx
 from .email_files import load_email
 from .html_files import load_html
+from .image_files import load_image
 from .limits import check_count
+from .ocr import IMAGE_SUFFIXES
 from .pdf_files import load_pdf
 from .sandbox import run_limited
 from .text_files import load_markdown, load_plain_text
@@ -44,9 +46,13 @@ _LOADERS: dict[str, Callable[[Path, bytes, ParseLimits], LoadedDocument]] = {
     ".pdf": load_pdf,
     ".docx": load_docx,
     ".eml": load_email,
+    **dict.fromkeys(IMAGE_SUFFIXES, load_image),
 }
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_LOADERS)
+# Images are read too, but a file that cannot be read should not be saved as one: the label leaves them out.
 SUPPORTED_LABEL = "TXT, Markdown, HTML, PDF, DOCX oder E-Mail (.eml)"
+# Files whose pages may go through text recognition (OCR), which runs in processes of its own.
+_MAY_NEED_OCR = IMAGE_SUFFIXES | {".pdf"}
 
 UNDECODABLE = (
     "Die Datei enthält keinen erkennbaren Text (unbekannte Zeichenkodierung oder Binärdaten). "
@@ -59,7 +65,10 @@ UNEXPECTED = (
 
 
 def load_document(path: Path, max_bytes: int | None = None, limits: ParseLimits | None = None) -> LoadedDocument:
-    """Read one file into normalised text with title, metadata and (for PDFs) page spans.
+    """Read one file into normalised text with title, metadata and (for PDFs and images) page spans.
+
+    PDF pages without a text layer and image files are recognised with Tesseract (`ocr`); their
+    page numbers are in `metadata["ocr_pages"]`, pages that failed in `metadata["ocr_failed_pages"]`.
 
     Raises a `DocumentError` subclass with a German message for every way a file can fail:
     unsupported type, missing, too large, empty, unreadable, over a content limit
@@ -70,7 +79,10 @@ def load_document(path: Path, max_bytes: int | None = None, limits: ParseLimits 
     if path.suffix.lower() not in _LOADERS:
         raise UnsupportedFileType(path, SUPPORTED_LABEL)
     limits = limits or ParseLimits.from_env()
-    document, _ = run_limited(read_document, path, max_bytes, limits, path=path, limits=limits)
+    helper_seconds = limits.ocr_cpu_seconds if path.suffix.lower() in _MAY_NEED_OCR else 0
+    document, _ = run_limited(
+        read_document, path, max_bytes, limits, path=path, limits=limits, helper_seconds=helper_seconds
+    )
     return document
 
 

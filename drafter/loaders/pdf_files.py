@@ -11,17 +11,21 @@ import io
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
+import pypdfium2
+from PIL import Image
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from drafter.config import ParseLimits
-from drafter.errors import DocumentOverLimit, EmptyDocument, UnreadableDocument
+from drafter.errors import DocumentOverLimit, EmptyDocument, NoTextRecognised, UnreadableDocument
 from drafter.models import LoadedDocument, Page
 from drafter.text_cleaning import join_hyphenated_break, normalize_text
 
 from .limits import check_count
+from .ocr import Recognition, recognise_pages
 
 PAGE_SEPARATOR = "\n\n"
 CORRUPT = (
@@ -40,7 +44,7 @@ MISSING_CRYPTO = (
     "Die PDF-Datei ist verschlüsselt (AES); zum Entschlüsseln fehlt auf dem Server das Python-Paket "
     "„cryptography“. Bitte die IT-Betreuung informieren oder eine Fassung ohne Verschlüsselung hochladen."
 )
-NO_TEXT_LAYER = "Die PDF-Datei enthält keine Textebene (vermutlich ein Scan)."
+NO_TEXT_FOUND = "Die PDF-Datei enthält keine Textebene, und auch die Texterkennung (OCR) fand auf keiner Seite Text."
 
 # Header/footer lines are searched among the first and last lines of a page …
 _EDGE_LINES = 3
@@ -69,13 +73,43 @@ def load_pdf(path: Path, data: bytes, limits: ParseLimits) -> LoadedDocument:
         raise UnreadableDocument(path, _damage(data)) from exc
     if not raw_pages:
         raise EmptyDocument(path, "Die PDF-Datei enthält keine Seiten.")
+    recognition = recognise_scanned_pages(data, raw_pages, limits)
+    raw_pages = [recognition.texts.get(number, raw) for number, raw in enumerate(raw_pages, start=1)]
     # Running lines go before words are joined, or a footer would be glued to a hyphenated word.
     prepared = remove_running_lines([normalize_text(page, join_hyphenated=False) for page in raw_pages])
     text, pages = join_pages([normalize_text(page) for page in prepared])
     if not text:
-        raise EmptyDocument(path, NO_TEXT_LAYER)
-    metadata = _document_info(reader)
+        if recognition.failed:
+            raise UnreadableDocument(path, recognition.warning())
+        raise NoTextRecognised(path, NO_TEXT_FOUND)
+    metadata = _document_info(reader) | recognition.metadata()
     return LoadedDocument(path=path, text=text, title=metadata.get("title", ""), pages=pages, metadata=metadata)
+
+
+def recognise_scanned_pages(data: bytes, raw_pages: list[str], limits: ParseLimits) -> Recognition:
+    """Recognise the pages without a text layer, rendered at DRAFTER_OCR_DPI; pages with text are left as they are."""
+    scanned = [number for number, raw in enumerate(raw_pages, start=1) if not raw.strip()]
+    if not scanned:
+        return Recognition()
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return recognise_pages([(number, _renderer(document, number, limits.ocr_dpi)) for number in scanned], limits)
+    finally:
+        document.close()
+
+
+def _renderer(document: pypdfium2.PdfDocument, number: int, dpi: int) -> Callable[[], Image.Image]:
+    def render() -> Image.Image:
+        page = document[number - 1]
+        try:
+            width, height = page.get_size()
+            # A page the size of a wall would not fit in memory at full resolution; 60 megapixels suffice for text.
+            scale = min(dpi / 72, (60_000_000 / max(width * height, 1.0)) ** 0.5)
+            return page.render(scale=scale, grayscale=True).to_pil()
+        finally:
+            page.close()
+
+    return render
 
 
 def remove_running_lines(pages: list[str]) -> list[str]:

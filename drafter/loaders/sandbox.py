@@ -65,14 +65,18 @@ class ChildUsage:
     peak_bytes: int
 
 
-def run_limited(function: Callable[..., T], *args: Any, path: os.PathLike, limits: ParseLimits) -> tuple[T, ChildUsage]:
+def run_limited(
+    function: Callable[..., T], *args: Any, path: os.PathLike, limits: ParseLimits, helper_seconds: float = 0
+) -> tuple[T, ChildUsage]:
     """`function(*args)` in a child process under `limits`: its result and the child's usage, or its exception.
 
     `function` must be importable by name (a module-level function, not one of a script run as
     `__main__`) and should raise only `DocumentError`s; `path` names the file in the message
-    when the child is stopped.
+    when the child is stopped. `helper_seconds` is CPU time the child may wait for programs it
+    starts (Tesseract for OCR): RLIMIT_CPU counts each process apart, so only the wall-clock
+    limit has to make room for it.
     """
-    wall_seconds = WALL_FACTOR * limits.cpu_seconds
+    wall_seconds = WALL_FACTOR * (limits.cpu_seconds + helper_seconds)
     mine, theirs = socket.socketpair()
     with mine:
         try:

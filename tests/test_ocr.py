@@ -1,0 +1,128 @@
+"""Scans and photographed letters: text recognised page by page, marked as OCR, failures reported by page.
+
+Every scan is made here: German text drawn with Pillow at 200 dpi on a small page, saved as
+a PNG or placed as the only content of a PDF page (fpdf2), so there is no text layer.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytesseract
+import pytest
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
+from rapidfuzz.distance import Levenshtein
+
+from drafter.config import ParseLimits
+from drafter.errors import UnreadableDocument
+from drafter.loaders import load_document
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+DPI = 200
+LETTER = (
+    "Die Gebühren für die Straßenreinigung steigen am 01.01.2027\n"
+    "von 2,45 Euro auf 2,79 Euro je Meter. Über 187 Widersprüche\n"
+    "entscheidet das Ordnungsamt in Großenbrück bis zum 15.03.2027."
+)
+TYPED = "Antwort der Kreisverwaltung Talbach zur Anfrage vom 14.10.2026."
+
+
+def _tesseract_with_german() -> bool:
+    if shutil.which("tesseract") is None:
+        return False
+    return "deu" in pytesseract.get_languages()
+
+
+pytestmark = pytest.mark.skipif(
+    not _tesseract_with_german(),
+    reason="Tesseract mit deutschem Sprachmodell ist nicht installiert (scripts/setup: tesseract-ocr, tesseract-ocr-deu)",
+)
+
+
+def scan(text: str = LETTER) -> Image.Image:
+    """`text` in 11 pt at 200 dpi on a page just large enough for it, as a flatbed scanner would deliver it."""
+    font = ImageFont.truetype(FONT, round(11 / 72 * DPI))
+    page = Image.new("L", (round(6.5 * DPI), round(1.4 * DPI)), 255)
+    ImageDraw.Draw(page).multiline_text((DPI // 4, DPI // 4), text, font=font, fill=0, spacing=DPI // 14)
+    return page
+
+
+def add_scanned_page(pdf: FPDF, image: Image.Image) -> None:
+    pdf.add_page(format=(image.width * 72 / DPI, image.height * 72 / DPI))
+    pdf.image(image, x=0, y=0, w=pdf.w, h=pdf.h)
+
+
+def add_text_page(pdf: FPDF) -> None:
+    pdf.add_page(format=(420, 595))
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, TYPED)
+
+
+def save(pdf: FPDF, path: Path) -> Path:
+    pdf.output(str(path))
+    return path
+
+
+def close_to(found: str, expected: str, error_rate: float = 0.03) -> bool:
+    """Equal up to `error_rate` of the characters, whitespace collapsed: OCR may misread a character or two."""
+    found, expected = (re.sub(r"\s+", " ", text).strip() for text in (found, expected))
+    return Levenshtein.distance(found, expected) <= error_rate * len(expected)
+
+
+def test_scanned_pdf_page_is_recognised_with_umlauts_and_numbers(tmp_path: Path) -> None:
+    pdf = FPDF(unit="pt")
+    add_scanned_page(pdf, scan())
+    document = load_document(save(pdf, tmp_path / "scan.pdf"))
+    assert close_to(document.text, LETTER), document.text
+    assert "Straßenreinigung" in document.text and "01.01.2027" in document.text
+    assert document.metadata["ocr_pages"] == "1"
+    assert document.page_at(document.text.index("Widersprüche")) == 1
+
+
+def test_png_of_a_letter_is_recognised(tmp_path: Path) -> None:
+    path = tmp_path / "brief.png"
+    scan().save(path, dpi=(DPI, DPI))
+    document = load_document(path)
+    assert close_to(document.text, LETTER), document.text
+    assert "Gebühren" in document.text and "2,79" in document.text
+    assert document.metadata["ocr_pages"] == "1"
+    assert [page.number for page in document.pages] == [1]
+
+
+def test_mixed_pdf_keeps_its_text_page_and_recognises_only_the_scanned_page(tmp_path: Path) -> None:
+    pdf = FPDF(unit="pt")
+    add_text_page(pdf)
+    add_scanned_page(pdf, scan())
+    document = load_document(save(pdf, tmp_path / "gemischt.pdf"))
+    first, second = document.pages
+    assert document.text[first.start : first.end] == TYPED
+    assert close_to(document.text[second.start : second.end], LETTER)
+    assert (first.number, second.number) == (1, 2)
+    assert document.metadata["ocr_pages"] == "2"
+    assert "ocr_failed_pages" not in document.metadata
+
+
+def test_page_that_cannot_be_recognised_is_reported_by_number_and_the_rest_loads(tmp_path: Path) -> None:
+    pdf = FPDF(unit="pt")
+    add_text_page(pdf)
+    add_scanned_page(pdf, scan())
+    # Tesseract needs longer than a hundredth of a second for any page: page 2 fails like a page that hangs.
+    hurried = replace(ParseLimits(), ocr_page_seconds=0.01)
+    document = load_document(save(pdf, tmp_path / "teilweise.pdf"), limits=hurried)
+    assert document.text == TYPED
+    assert document.metadata["ocr_failed_pages"] == "2"
+    assert "ocr_pages" not in document.metadata
+    warning = document.metadata["ocr_warning"]
+    assert "Seite 2" in warning and "DRAFTER_OCR_PAGE_SECONDS" in warning and "neu scannen" in warning
+
+
+def test_corrupt_image_is_reported_in_german(tmp_path: Path) -> None:
+    path = tmp_path / "kaputt.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0 kein JPEG, nur der Anfang")
+    with pytest.raises(UnreadableDocument) as caught:
+        load_document(path)
+    assert "beschädigt" in str(caught.value) and "erneut hochladen" in str(caught.value)
