@@ -137,6 +137,11 @@ def journey(browser, live_server):
     staff.goto(inquiry_url)
     staff.click("button:has-text('Alle fertigen Entwürfe zur Prüfung geben')")
     staff.wait_for_selector("text=12 Antworten liegen jetzt zur Prüfung vor.")
+    # The letter's introduction is worded by staff before the reply is approved (issue 14).
+    staff.goto(inquiry_url + "/letter/")
+    staff.fill("#letter_introduction", "gern beantworten wir Ihre Fragen zur Digitalisierung wie folgt:")
+    staff.click("button:has-text('Brieftext speichern')")
+    staff.wait_for_selector("text=Betreff, Einleitung und Schluss des Briefes wurden gespeichert.")
 
     reviewer = signed_in(browser, base, "reviewer")
     reviewer.goto(f"{base}/review/")
@@ -175,8 +180,9 @@ def test_citation_marker_highlights_the_quote(journey):
 
 def test_exported_letter_answers_every_question_under_its_label(journey):
     paragraphs = [p.text for p in journey["letter"].paragraphs]
-    headings = [p.split(":")[0] for p in paragraphs if p.startswith("Zu ")]
+    headings = [" ".join(p.split()[:2]) for p in paragraphs if p.startswith("Zu ")]
     assert headings == [f"Zu {label})" for label in LABELS]
+    assert "gern beantworten wir Ihre Fragen zur Digitalisierung wie folgt:" in paragraphs
     body = "\n".join(paragraphs)
     assert "Ergänzt durch die Sachbearbeitung." in body
     assert "(Stand: 31.12.2025)" in body  # the corrected question text
@@ -218,7 +224,7 @@ def test_main_pages_have_no_serious_accessibility_problems(journey, browser):
     problems += axe_problems(curator)
 
     admin = signed_in(browser, base, "admin")
-    for path in ("/admin/users", "/admin/users/new", "/admin/audit", "/admin/users/1"):
+    for path in ("/admin/users", "/admin/users/new", "/admin/audit", "/admin/users/1", "/admin/letter-template/"):
         admin.goto(base + path)
         problems += axe_problems(admin)
     admin.goto(f"{base}/gibt-es-nicht")
