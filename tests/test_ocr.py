@@ -20,6 +20,7 @@ from rapidfuzz.distance import Levenshtein
 from drafter.config import ParseLimits
 from drafter.errors import UnreadableDocument
 from drafter.loaders import load_document
+from drafter.splitting import split_inquiry
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 DPI = 200
@@ -118,6 +119,15 @@ def test_page_that_cannot_be_recognised_is_reported_by_number_and_the_rest_loads
     assert "ocr_pages" not in document.metadata
     warning = document.metadata["ocr_warning"]
     assert "Seite 2" in warning and "DRAFTER_OCR_PAGE_SECONDS" in warning and "neu scannen" in warning
+
+
+def test_photographed_inquiry_splits_into_its_questions(tmp_path: Path) -> None:
+    path = tmp_path / "anfrage.jpg"
+    letter = "Anfrage zur Straßenreinigung\n1. Wie hoch sind die Gebühren 2026?\n2. Wann tritt die Änderung in Kraft?"
+    scan(letter).convert("RGB").save(path, quality=85, dpi=(DPI, DPI))
+    questions = split_inquiry(load_document(path).text)
+    assert [question.label for question in questions] == ["1", "2"]
+    assert close_to(questions[1].text, "Wann tritt die Änderung in Kraft?")
 
 
 def test_corrupt_image_is_reported_in_german(tmp_path: Path) -> None:
