@@ -23,7 +23,7 @@ from docx.enum.text import WD_BREAK, WD_LINE_SPACING
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from web.letters.letter import GREETING, Letter
@@ -315,3 +315,5 @@ def _german_styles(document: DocumentObject) -> None:
         language = properties.makeelement(qn("w:lang"), {})
         properties.append(language)
     language.set(qn("w:val"), "de-DE")
+    heading = document.styles["Heading 2"]  # a real heading for screen readers, in the letter's font and black
+    heading.font.name, heading.font.size, heading.font.color.rgb = "Arial", Pt(11), RGBColor(0, 0, 0)
