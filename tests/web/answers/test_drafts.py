@@ -86,6 +86,9 @@ def test_each_save_is_a_revision_with_a_diff(app, staff):
     diff = staff.get(f"/answers/{draft_id}/revisions?version=2").get_data(as_text=True)
     assert "<ins>" in diff and "<del>" in diff
     assert "Es sind" in diff
+    versions = staff.get(f"/answers/{draft_id}").get_data(as_text=True)
+    assert "Unterschiede zu Version 1" in versions and "Erste Fassung ansehen" in versions
+    assert "Version leer" not in versions
 
 
 def test_a_draft_read_for_the_workspace_keeps_its_revisions_after_a_commit(app, staff):
