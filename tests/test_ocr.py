@@ -121,6 +121,15 @@ def test_page_that_cannot_be_recognised_is_reported_by_number_and_the_rest_loads
     assert "Seite 2" in warning and "DRAFTER_OCR_PAGE_SECONDS" in warning and "neu scannen" in warning
 
 
+def test_missing_language_model_is_named_for_each_scanned_page(tmp_path: Path) -> None:
+    path = tmp_path / "brief.png"
+    scan().save(path)
+    with pytest.raises(UnreadableDocument) as caught:
+        load_document(path, limits=replace(ParseLimits(), ocr_languages="xyz"))
+    message = str(caught.value)
+    assert "Seite 1 " in message and "Sprachmodell xyz" in message and "scripts/setup" in message
+
+
 def test_photographed_inquiry_splits_into_its_questions(tmp_path: Path) -> None:
     path = tmp_path / "anfrage.jpg"
     letter = "Anfrage zur Straßenreinigung\n1. Wie hoch sind die Gebühren 2026?\n2. Wann tritt die Änderung in Kraft?"

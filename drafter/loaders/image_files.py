@@ -25,6 +25,6 @@ def load_image(path: Path, data: bytes, limits: ParseLimits) -> LoadedDocument:
     text, spans = join_pages([normalize_text(recognition.texts.get(number, "")) for number, _ in frames])
     if not text:
         if recognition.failed:
-            raise UnreadableDocument(path, recognition.warning())
+            raise UnreadableDocument(path, recognition.warning(rest_loaded=False))
         raise NoTextRecognised(path)
     return LoadedDocument(path=path, text=text, title="", pages=spans, metadata=recognition.metadata())

@@ -45,6 +45,7 @@ _NOT_INSTALLED = (
     "Die Texterkennung (Tesseract mit deutschem Sprachmodell) ist auf dem Server nicht installiert. "
     "Bitte die IT-Betreuung bitten, scripts/setup auszuführen (Debian-Pakete tesseract-ocr, tesseract-ocr-deu)."
 )
+_NOT_INSTALLED_START = "Die Texterkennung (Tesseract"
 _MAX_PIXELS = 60_000_000
 """Largest page image handed to Tesseract (A4 at 600 dpi is 35 megapixels); larger ones are scaled down."""
 
@@ -67,15 +68,17 @@ class Recognition:
             marks[OCR_WARNING] = self.warning()
         return marks
 
-    def warning(self) -> str:
+    def warning(self, rest_loaded: bool = True) -> str:
+        """The German sentence naming the failed pages; `rest_loaded` says whether the document has other text."""
         numbers = sorted(self.failed)
         noun = "Seite" if len(numbers) == 1 else "Seiten"
-        reasons = "; ".join(dict.fromkeys(self.failed[number] for number in numbers))
-        return (
-            f"Der Text von {noun} {page_list(numbers)} konnte nicht erkannt werden ({reasons}); "
-            "die übrigen Seiten wurden eingelesen. Bitte diese Seiten neu scannen (gerade, mindestens 200 dpi) "
-            "und die Datei erneut hochladen."
-        )
+        reasons = list(dict.fromkeys(self.failed[number] for number in numbers))
+        because = "; ".join(reason.rstrip(".") for reason in reasons)
+        message = f"Der Text von {noun} {page_list(numbers)} konnte nicht erkannt werden ({because})"
+        message += "; die übrigen Seiten wurden eingelesen." if rest_loaded else "."
+        if any(not reason.startswith(_NOT_INSTALLED_START) for reason in reasons):
+            message += " Bitte diese Seiten neu scannen (gerade, mindestens 200 dpi) und die Datei erneut hochladen."
+        return message
 
 
 def page_list(numbers: Iterable[int]) -> str:
@@ -101,15 +104,10 @@ def recognise_pages(pages: Iterable[tuple[int, Callable[[], Image.Image]]], limi
             result.texts[number] = recognise_image(image, limits)
         except pytesseract.TesseractNotFoundError:
             result.failed[number] = _NOT_INSTALLED
-        except RuntimeError as exc:  # pytesseract's only signal for its timeout
-            if "timeout" not in str(exc).lower():
-                raise
-            seconds = f"{limits.ocr_page_seconds:g}".replace(".", ",")
-            result.failed[number] = f"mehr als {seconds} s je Seite, DRAFTER_OCR_PAGE_SECONDS"
         except MemoryError:
             raise
-        except Exception:  # a broken page image or a Tesseract crash costs this page only
-            result.failed[number] = "Seite beschädigt oder Texterkennung abgestürzt"
+        except Exception as exc:  # a broken page image, a Tesseract crash or its timeout costs this page only
+            result.failed[number] = _failure(exc, limits)
     return result
 
 
@@ -143,6 +141,17 @@ def image_pages(path: Path, data: bytes, limits: ParseLimits) -> list[tuple[int,
         return decode
 
     return [(index + 1, frame(index)) for index in range(frames)]
+
+
+def _failure(error: Exception, limits: ParseLimits) -> str:
+    if isinstance(error, pytesseract.TesseractError) and "language" in str(error).lower():
+        return _NOT_INSTALLED.replace("mit deutschem Sprachmodell", f"mit dem Sprachmodell {limits.ocr_languages}")
+    # pytesseract signals its timeout only by a RuntimeError's message; TesseractError (a crash) is one too.
+    crashed = isinstance(error, pytesseract.TesseractError) or not isinstance(error, RuntimeError)
+    if not crashed and "timeout" in str(error).lower():
+        seconds = f"{limits.ocr_page_seconds:g}".replace(".", ",")
+        return f"mehr als {seconds} s je Seite, DRAFTER_OCR_PAGE_SECONDS"
+    return "Seite beschädigt oder Texterkennung abgestürzt"
 
 
 def _tesseract_seconds() -> float:

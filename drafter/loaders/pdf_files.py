@@ -80,7 +80,7 @@ def load_pdf(path: Path, data: bytes, limits: ParseLimits) -> LoadedDocument:
     text, pages = join_pages([normalize_text(page) for page in prepared])
     if not text:
         if recognition.failed:
-            raise UnreadableDocument(path, recognition.warning())
+            raise UnreadableDocument(path, recognition.warning(rest_loaded=False))
         raise NoTextRecognised(path, NO_TEXT_FOUND)
     metadata = _document_info(reader) | recognition.metadata()
     return LoadedDocument(path=path, text=text, title=metadata.get("title", ""), pages=pages, metadata=metadata)
