@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -137,6 +139,24 @@ def test_photographed_inquiry_splits_into_its_questions(tmp_path: Path) -> None:
     questions = split_inquiry(load_document(path).text)
     assert [question.label for question in questions] == ["1", "2"]
     assert close_to(questions[1].text, "Wann tritt die Änderung in Kraft?")
+
+
+def png_chunk(kind: bytes, content: bytes) -> bytes:
+    return struct.pack(">I", len(content)) + kind + content + struct.pack(">I", zlib.crc32(kind + content))
+
+
+def test_image_declaring_billions_of_pixels_is_refused_before_decoding(tmp_path: Path) -> None:
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)  # 10 gigapixels in a file under 100 bytes
+    path = tmp_path / "riesig.png"
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + png_chunk(b"IEND", b"")
+    )
+    with pytest.raises(UnreadableDocument) as caught:
+        load_document(path)
+    assert "zu groß" in str(caught.value) and "neu scannen" in str(caught.value)
 
 
 def test_corrupt_image_is_reported_in_german(tmp_path: Path) -> None:

@@ -41,6 +41,10 @@ CORRUPT_IMAGE = (
     "Die Bilddatei ist beschädigt oder kein Bild im angegebenen Format und konnte nicht gelesen werden. "
     "Bitte den Scan neu speichern (PNG, JPEG, TIFF oder PDF) und erneut hochladen."
 )
+TOO_MANY_PIXELS = (
+    "Das Bild ist zu groß für die Texterkennung (weit über 100 Megapixel). Bitte mit 200 bis 300 dpi "
+    "neu scannen oder das Bild verkleinern und erneut hochladen."
+)
 _NOT_INSTALLED = (
     "Die Texterkennung (Tesseract mit deutschem Sprachmodell) ist auf dem Server nicht installiert. "
     "Bitte die IT-Betreuung bitten, scripts/setup auszuführen (Debian-Pakete tesseract-ocr, tesseract-ocr-deu)."
@@ -127,6 +131,8 @@ def image_pages(path: Path, data: bytes, limits: ParseLimits) -> list[tuple[int,
     try:
         image = Image.open(io.BytesIO(data))
         frames = getattr(image, "n_frames", 1)
+    except Image.DecompressionBombError as exc:
+        raise UnreadableDocument(path, TOO_MANY_PIXELS) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UnreadableDocument(path, CORRUPT_IMAGE) from exc
     check_count(path, frames, limits.max_pages, "Seiten", "DRAFTER_MAX_PAGES")
