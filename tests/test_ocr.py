@@ -19,8 +19,9 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
 
-from drafter.config import ParseLimits
+from drafter.config import ParseLimits, Settings
 from drafter.errors import UnreadableDocument
+from drafter.knowledge_base import KnowledgeBase
 from drafter.loaders import load_document
 from drafter.splitting import split_inquiry
 
@@ -130,6 +131,33 @@ def test_missing_language_model_is_named_for_each_scanned_page(tmp_path: Path) -
         load_document(path, limits=replace(ParseLimits(), ocr_languages="xyz"))
     message = str(caught.value)
     assert "Seite 1 " in message and "Sprachmodell xyz" in message and "scripts/setup" in message
+
+
+def test_scan_ingested_is_found_by_search_on_its_page_and_a_corrupt_image_is_reported(tmp_path, embedder) -> None:
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    pdf = FPDF(unit="pt")
+    pdf.add_page(format=(420, 595))
+    pdf.set_font("Helvetica", size=9)
+    for number in range(1, 9):  # a typed first page long enough to be passages of its own
+        pdf.multi_cell(
+            0,
+            11,
+            f"Abschnitt {number}: Die Kreisverwaltung prüft jeden Antrag auf Zuschuss zur Sanierung "
+            f"von Gebäuden im Kreisgebiet innerhalb von {number + 2} Wochen nach Eingang der Unterlagen.\n",
+        )
+    add_scanned_page(pdf, scan())
+    save(pdf, folder / "bescheid.pdf")
+    (folder / "kaputt.png").write_bytes(b"\x89PNG\r\n\x1a\n abgeschnitten")
+    kb = KnowledgeBase(replace(Settings.from_env(), data_dir=tmp_path / "daten"), embedder)
+    try:
+        report = kb.ingest([folder])
+        [failed] = report.failed
+        assert failed.path.name == "kaputt.png" and "beschädigt" in (failed.error or "")
+        best = kb.search("Widersprüche Ordnungsamt Großenbrück", k=1)[0]
+        assert best.document.name == "bescheid.pdf" and best.chunk.page == 2 and "Widersprüche" in best.chunk.text
+    finally:
+        kb.close()
 
 
 def test_photographed_inquiry_splits_into_its_questions(tmp_path: Path) -> None:
