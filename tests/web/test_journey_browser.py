@@ -1,8 +1,9 @@
 """The whole journey in a real browser (headless Debian chromium via Playwright) plus an accessibility scan.
 
-Staff record a numbered inquiry, correct the split, have it drafted, edit an answer and send
-everything to review; a reviewer approves each answer and the reply; the exported DOCX holds
-every answer under its original label. axe-core then checks every main page for serious or
+Staff record a numbered inquiry, correct the split, have it drafted, edit an answer, write the
+answers the knowledge base has no basis for and send everything to review, confirming the untouched
+drafts; a reviewer approves each answer and the reply on the inquiry's review page; the exported DOCX
+holds every answer under its original label. axe-core then checks every main page for serious or
 critical WCAG 2.1 AA violations.
 """
 
@@ -134,7 +135,20 @@ def journey(browser, live_server):
         workspace_url.split("#")[0] + "/revisions?version=2",
         workspace_url.split("#")[0] + "/passages",
     ]
+    # Where the knowledge base has no basis, staff write the answer themselves: the abstention text can be
+    # neither approved nor sent (issue 13).
     staff.goto(inquiry_url)
+    abstaining = staff.locator("table.progress tr", has=staff.locator("text=keine ausreichenden Belege"))
+    for link in [abstaining.nth(i).locator("a").first.get_attribute("href") for i in range(abstaining.count())]:
+        staff.goto(base + link)
+        staff.fill("#answer-text", "Hierzu liegen der Kreisverwaltung keine Unterlagen vor.")
+        staff.click("button:has-text('Als neue Version speichern')")
+        staff.wait_for_selector("text=Gespeichert als Version 2")
+    # Untouched machine drafts go to review only with a confirmation per answer.
+    staff.goto(inquiry_url)
+    unchanged = staff.locator("input[name=confirm_unchanged]")
+    for i in range(unchanged.count()):
+        unchanged.nth(i).check()
     staff.click("button:has-text('Alle fertigen Entwürfe zur Prüfung geben')")
     staff.wait_for_selector("text=12 Antworten liegen jetzt zur Prüfung vor.")
     # The letter's introduction is worded by staff before the reply is approved (issue 14).
@@ -146,11 +160,12 @@ def journey(browser, live_server):
     reviewer = signed_in(browser, base, "reviewer")
     reviewer.goto(f"{base}/review/")
     visited["reviewer"].append(reviewer.url)
-    for _ in LABELS:
-        reviewer.click("a:has-text('prüfen') >> nth=0")
-        reviewer.click("button:has-text('freigeben')")
-        reviewer.wait_for_selector("text=ist freigegeben.")
-        reviewer.goto(f"{base}/review/")
+    reviewer.click("a:has-text('Anfrage FWG/2026/003 prüfen')")  # every answer of the inquiry on one page
+    visited["reviewer"].append(reviewer.url.split("#")[0])
+    for label in LABELS:
+        reviewer.click(f"button:has-text('Antwort {label} freigeben')")
+        reviewer.wait_for_selector(f"text=Antwort {label} ist freigegeben.")
+    reviewer.goto(f"{base}/review/")
     assert "Keine Antworten warten auf Prüfung." in reviewer.content()
     reviewer.goto(inquiry_url)
     reviewer.click("button:has-text('Gesamtantwort freigeben')")

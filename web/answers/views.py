@@ -37,6 +37,7 @@ from web.knowledge_store import knowledge_base
 from web.models import Comment, Draft, Question, ReviewDecision, RevisionOrigin, Role
 
 bp = Blueprint("drafts", __name__, url_prefix="/answers", template_folder="templates")
+bp.add_app_template_test(rules.is_unchanged_machine_draft, "is_unchanged_draft")
 
 FURTHER_PASSAGES = 8
 MAX_ANSWER_CHARS = 30_000
