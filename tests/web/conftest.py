@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
 
 from drafter.config import Settings
 from drafter.knowledge_base import KnowledgeBase
@@ -69,6 +72,40 @@ def stop_app(app: Flask) -> None:
     knowledge_store.close(app)
     with app.app_context():
         db.engine.dispose()
+
+
+@contextmanager
+def served(app: Flask) -> Iterator[str]:
+    """The app behind a real threaded HTTP server on 127.0.0.1, for a real browser or parallel clients; yields its
+    base URL and stops the app afterwards."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        stop_app(app)
+
+
+def sample_app(folder: Path, sample_knowledge: Path, embedder, **config) -> Flask:
+    """An app with its own copy of the sample knowledge base, its jobs running and the test users seeded."""
+    shutil.copytree(sample_knowledge, folder / "knowledge")
+    app = make_app(folder / "instance", folder / "knowledge", embedder, START_WORKERS=True, **config)
+    seed_users(app)
+    return app
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium, started once for every browser test."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
 
 
 def seed_users(app: Flask) -> None:

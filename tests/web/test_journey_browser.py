@@ -10,87 +10,23 @@ critical WCAG 2.1 AA violations.
 from __future__ import annotations
 
 import io
-import re
-import threading
 from pathlib import Path
 
 import pytest
 from docx import Document
-from werkzeug.serving import make_server
 
-from tests.conftest import ROOT
-from tests.web.conftest import PASSWORD, SAMPLE_INQUIRY, USERS, make_app, seed_users, stop_app
+from tests.web.browser import axe_problems, requires_browser, signed_in
+from tests.web.conftest import SAMPLE_INQUIRY, sample_app, served
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LABELS = ["1a", "1b", "1c", "2a", "2b", "2c", "2d", "3a", "3b", "3c", "3d", "3e"]
-TIMEOUT_MS = 60_000
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian-Chromium fehlt (apt-get install -y chromium)"),
-    pytest.mark.skipif(not AXE.exists(), reason="axe-core fehlt (npm install --no-save axe-core)"),
-]
+pytestmark = requires_browser
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, sample_knowledge, embedder):
-    import shutil
-
-    folder = tmp_path_factory.mktemp("browser")
-    shutil.copytree(sample_knowledge, folder / "knowledge")
-    app = make_app(folder / "instance", folder / "knowledge", embedder, START_WORKERS=True)
-    seed_users(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    stop_app(app)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-def signed_in(browser, base: str, role: str):
-    context = browser.new_context(bypass_csp=True, accept_downloads=True, locale="de-DE")  # CSP would block axe
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("#username", USERS[role][0])
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Anmelden')")
-    page.wait_for_url(re.compile(r".*/(inquiries|knowledge|admin)/.*"))
-    return page
-
-
-def axe_problems(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
-    )
-    return [
-        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
+    with served(sample_app(tmp_path_factory.mktemp("browser"), sample_knowledge, embedder)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
-from tests.web.conftest import PASSWORD, login, make_app, post, seed_users, stop_app
+from tests.web.conftest import PASSWORD, login, make_app, post, seed_users, served, stop_app
 from web.accounts.passwords import password_problem
 from web.database import db
 from web.models import AuditEntry
@@ -32,12 +31,8 @@ def live_app(tmp_path, knowledge_dir, embedder):
         LOGIN_ADDRESS_LIMIT="12 per hour",
     )
     seed_users(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    stop_app(app)
+    with served(app) as base:
+        yield app, base
 
 
 def _browser(base: str) -> tuple[requests.Session, str]:

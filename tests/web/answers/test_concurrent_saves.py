@@ -12,10 +12,9 @@ import threading
 import pytest
 import requests
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from tests.web import conftest
-from tests.web.conftest import PASSWORD, USERS, make_app, post, seed_users, stop_app, wait_for_jobs
+from tests.web.conftest import PASSWORD, USERS, make_app, post, seed_users, served, wait_for_jobs
 from web.database import db
 from web.models import Draft
 
@@ -34,12 +33,8 @@ def server(tmp_path, knowledge_dir, embedder):
     wait_for_jobs(app)
     with app.app_context():
         draft_id = db.session.scalar(select(Draft.id))
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{http.server_port}", draft_id
-    http.shutdown()
-    stop_app(app)
+    with served(app) as base:
+        yield app, base, draft_id
 
 
 def signed_in(base: str, role: str) -> requests.Session:

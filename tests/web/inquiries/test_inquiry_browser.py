@@ -7,20 +7,14 @@ from the pasted text.
 
 from __future__ import annotations
 
-import shutil
-import threading
-
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from tests.web.conftest import make_app, seed_users, stop_app
+from tests.web.browser import axe_problems, requires_browser, signed_in
+from tests.web.conftest import sample_app, served
 from tests.web.inquiries.test_metadata_from_text import LETTER
-from tests.web.test_journey_browser import AXE, CHROMIUM, axe_problems, browser, signed_in
 from web.database import db
 from web.models import Inquiry
-
-__all__ = ["browser"]  # the module's chromium fixture, shared with the journey test
 
 TEXT = """Anfrage zur Schulsanierung
 
@@ -29,23 +23,14 @@ TEXT = """Anfrage zur Schulsanierung
 3. Welche Online-Dienste bietet die Kreisverwaltung an?
 """
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian-Chromium fehlt (apt-get install -y chromium)"),
-    pytest.mark.skipif(not AXE.exists(), reason="axe-core fehlt (npm install --no-save axe-core)"),
-]
+pytestmark = requires_browser
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, sample_knowledge, embedder):
-    folder = tmp_path_factory.mktemp("split-browser")
-    shutil.copytree(sample_knowledge, folder / "knowledge")
-    app = make_app(folder / "instance", folder / "knowledge", embedder, START_WORKERS=True)
-    seed_users(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    stop_app(app)
+def live(tmp_path_factory, sample_knowledge, embedder):
+    app = sample_app(tmp_path_factory.mktemp("split-browser"), sample_knowledge, embedder)
+    with served(app) as base:
+        yield app, base
 
 
 def revisions(app) -> dict[str, list[int]]:
@@ -55,8 +40,8 @@ def revisions(app) -> dict[str, list[int]]:
         return {q.label: [r.id for r in q.draft.revisions] for q in questions if q.draft}
 
 
-def test_add_a_question_after_drafting_and_draft_only_it(served, browser):
-    app, base = served
+def test_add_a_question_after_drafting_and_draft_only_it(live, browser):
+    app, base = live
     page = signed_in(browser, base, "staff")
     page.goto(f"{base}/inquiries/new")
     page.fill("#reference", "SCHUL/2026/1")
@@ -86,8 +71,8 @@ def test_add_a_question_after_drafting_and_draft_only_it(served, browser):
     assert axe_problems(page) == []
 
 
-def test_the_form_takes_subject_date_and_sender_from_the_pasted_text(served, browser):
-    _, base = served
+def test_the_form_takes_subject_date_and_sender_from_the_pasted_text(live, browser):
+    _, base = live
     page = signed_in(browser, base, "staff")
     page.goto(f"{base}/inquiries/new")
     page.fill("#text", LETTER)

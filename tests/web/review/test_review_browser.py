@@ -4,23 +4,17 @@ a three-answer inquiry approved on one page, an abstaining answer that cannot be
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from drafter.extractive import ABSTENTION
 from drafter.models import DraftSentence
-from tests.web.conftest import make_app, seed_users, stop_app
-from tests.web.test_journey_browser import AXE, CHROMIUM, axe_problems, browser, signed_in  # noqa: F401 (fixture)
+from tests.web.browser import axe_problems, requires_browser, signed_in
+from tests.web.conftest import sample_app, served
 from web.database import db
 from web.models import Draft, Inquiry, Question
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian-Chromium fehlt (apt-get install -y chromium)"),
-    pytest.mark.skipif(not AXE.exists(), reason="axe-core fehlt (npm install --no-save axe-core)"),
-]
+pytestmark = requires_browser
 
 THREE = """Anfrage der Fraktion
 
@@ -33,18 +27,9 @@ ONE = "Anfrage\n\n1) Wie viele Leistungen der Kreisverwaltung lassen sich digita
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, sample_knowledge, embedder):
-    import shutil
-
-    folder = tmp_path_factory.mktemp("review-browser")
-    shutil.copytree(sample_knowledge, folder / "knowledge")
-    app = make_app(folder / "instance", folder / "knowledge", embedder, START_WORKERS=True)
-    seed_users(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    stop_app(app)
+    app = sample_app(tmp_path_factory.mktemp("review-browser"), sample_knowledge, embedder)
+    with served(app) as base:
+        yield app, base
 
 
 def record_and_draft(page, base: str, reference: str, text: str, count: int) -> str:
@@ -82,7 +67,7 @@ def submit(page, base: str, draft_id: int) -> None:
     page.wait_for_selector("text=liegt jetzt zur Prüfung vor")
 
 
-def test_a_reviewer_approves_a_three_answer_inquiry_on_one_page_with_flags_from_the_editor(live, browser):  # noqa: F811
+def test_a_reviewer_approves_a_three_answer_inquiry_on_one_page_with_flags_from_the_editor(live, browser):
     app, base = live
     staff = signed_in(browser, base, "staff")
     record_and_draft(staff, base, "B-3", THREE, 3)
@@ -121,7 +106,7 @@ def test_a_reviewer_approves_a_three_answer_inquiry_on_one_page_with_flags_from_
     assert "/review/inquiries/" in reviewer.url
 
 
-def test_an_answer_with_the_abstention_text_cannot_be_approved(live, browser):  # noqa: F811
+def test_an_answer_with_the_abstention_text_cannot_be_approved(live, browser):
     app, base = live
     staff = signed_in(browser, base, "staff")
     record_and_draft(staff, base, "B-1", ONE, 1)
