@@ -109,8 +109,7 @@ def draft_extractive(
     for candidate in chosen:
         chunk = candidate.hit.chunk
         marker = markers.setdefault(chunk.chunk_id, len(markers) + 1)
-        citation = citation_for(candidate.hit, marker, candidate.start, candidate.end)
-        citations.append(replace(citation, other_authority=bool(candidate.features["other_authority"])))
+        citations.append(citation_for(candidate.hit, marker, candidate.start, candidate.end, own_authority))
         text = collapse_whitespace(candidate.text)
         sentences.append(DraftSentence(text=text, markers=[marker], note=candidate.note))
     return DraftAnswer(
@@ -186,7 +185,8 @@ def abstention(question: SubQuestion) -> DraftAnswer:
     )
 
 
-def citation_for(hit: SearchHit, marker: int, start: int, end: int) -> Citation:
+def citation_for(hit: SearchHit, marker: int, start: int, end: int, own_authority: str | None = None) -> Citation:
+    """The citation of `hit.chunk.text[start:end]`; labelled as another authority's against `own_authority`."""
     return Citation(
         marker=marker,
         chunk_id=hit.chunk.chunk_id,
@@ -201,6 +201,7 @@ def citation_for(hit: SearchHit, marker: int, start: int, end: int) -> Citation:
         date=hit.document.date,
         authority=hit.document.authority,
         superseded=bool(hit.document.superseded_by),
+        other_authority=is_other_authority(hit.document.authority, own_authority),
     )
 
 

@@ -35,9 +35,13 @@ def citation_record(citation: Citation, added_by_id: int | None = None) -> Citat
     )
 
 
-def passage_citation(chunk: Chunk, document: DocumentInfo, marker: int, start: int, end: int) -> Citation:
-    """A span of a passage taken into an answer by hand, as the core's own citation of it."""
-    return citation_for(SearchHit(chunk=chunk, document=document, score=0.0), marker, start, end)
+def passage_citation(
+    chunk: Chunk, document: DocumentInfo, marker: int, start: int, end: int, own_authority: str | None = None
+) -> Citation:
+    """A span of a passage taken into an answer by hand, as the core's own citation of it (labelled when it is
+    another authority's, as a drafted one is)."""
+    hit = SearchHit(chunk=chunk, document=document, score=0.0)
+    return citation_for(hit, marker, start, end, own_authority)
 
 
 def quotable_sentences(chunk: Chunk) -> list[tuple[int, int]]:

@@ -238,7 +238,7 @@ def add_passage(draft_id: int):
         None,
     )
     marker = existing or max((c.marker for c in draft.citations), default=0) + 1
-    citation = passage_citation(chunk, document, marker, *span)
+    citation = passage_citation(chunk, document, marker, *span, knowledge_base().settings.authority_name)
     if existing is None:
         draft.citations.append(citation_record(citation, added_by_id=current_user.id))
     if target is None:
