@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS documents (
     date TEXT,
     authority TEXT,
     superseded_by TEXT,
+    ocr_pages TEXT,
+    ocr_warning TEXT,
     text TEXT NOT NULL,
     ingested_at TEXT NOT NULL
 );
@@ -60,7 +62,9 @@ CREATE TABLE IF NOT EXISTS embedded (
 """
 
 _CORRECTABLE = frozenset({"doc_type", "title", "date", "authority", "superseded_by"})
-_DOC_COLUMNS = "doc_id, name, source, sha256, title, doc_type, date, authority, superseded_by, ingested_at"
+_DOC_COLUMNS = (
+    "doc_id, name, source, sha256, title, doc_type, date, authority, superseded_by, ocr_pages, ocr_warning, ingested_at"
+)
 _CHUNK_COLUMNS = (
     "chunk_id, doc_id, ordinal, text, char_start, char_end, kind, page, heading, label, question, answer_start"
 )
@@ -84,8 +88,9 @@ class Catalog:
             if "corrections" not in columns:
                 db.execute("ALTER TABLE documents ADD COLUMN corrections TEXT NOT NULL DEFAULT '{}'")
                 db.execute("UPDATE documents SET corrections = json_object('doc_type', doc_type) WHERE type_fixed = 1")
-            if "superseded_by" not in columns:
-                db.execute("ALTER TABLE documents ADD COLUMN superseded_by TEXT")
+            for column in ("superseded_by", "ocr_pages", "ocr_warning"):
+                if column not in columns:
+                    db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -153,7 +158,8 @@ class Catalog:
             db.execute("DELETE FROM documents WHERE doc_id = ? OR source = ?", (info.doc_id, info.source))
             db.execute(
                 "INSERT INTO documents (doc_id, name, source, sha256, title, doc_type, corrections, date, "
-                "authority, superseded_by, text, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "authority, superseded_by, ocr_pages, ocr_warning, text, ingested_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     info.doc_id,
                     info.name,
@@ -165,6 +171,8 @@ class Catalog:
                     info.date,
                     info.authority,
                     info.superseded_by,
+                    info.ocr_pages,
+                    info.ocr_warning,
                     text,
                     _now(),
                 ),
@@ -252,7 +260,21 @@ def _now() -> str:
 
 
 def _document(row: tuple) -> DocumentInfo:
-    doc_id, name, source, sha, title, doc_type, date, authority, superseded_by, ingested_at, count = row
+    (
+        doc_id,
+        name,
+        source,
+        sha,
+        title,
+        doc_type,
+        date,
+        authority,
+        superseded_by,
+        ocr_pages,
+        ocr_warning,
+        ingested_at,
+        count,
+    ) = row
     return DocumentInfo(
         doc_id=doc_id,
         name=name,
@@ -263,6 +285,8 @@ def _document(row: tuple) -> DocumentInfo:
         date=date,
         authority=authority,
         superseded_by=superseded_by,
+        ocr_pages=ocr_pages,
+        ocr_warning=ocr_warning,
         chunk_count=count,
         ingested_at=ingested_at,
     )

@@ -42,6 +42,7 @@ from drafter.errors import (
 )
 from drafter.interprocess import ChangeStamp, LockTimeout, Stamp, file_lock
 from drafter.loaders import discover_files, load_document
+from drafter.loaders.ocr import OCR_PAGES, OCR_WARNING
 from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo, LoadedDocument, SearchHit
 from drafter.retrieval.german_analyzer import GermanAnalyzer
 from drafter.retrieval.hybrid import FusionSettings, HybridRetriever, SearchFilters
@@ -312,6 +313,8 @@ class KnowledgeBase:
                 doc_type=doc_type or detected.doc_type,
                 date=detected.date,
                 authority=detected.authority,
+                ocr_pages=loaded.metadata.get(OCR_PAGES) or None,
+                ocr_warning=loaded.metadata.get(OCR_WARNING) or None,
                 chunk_count=len(chunks),
             )
             tokens = [self.analyzer.tokens(index_text(c)) for c in chunks]

@@ -79,6 +79,10 @@ class DocumentInfo:
     authority: str | None = None
     superseded_by: str | None = None
     """The doc_id of the document a curator marked as replacing this one: demoted in search, labelled."""
+    ocr_pages: str | None = None
+    """Pages whose text was recognised from a scan („2, 3“): shown, so a reader knows the text may hold errors."""
+    ocr_warning: str | None = None
+    """The German note naming pages that could not be recognised."""
     chunk_count: int = 0
     ingested_at: str = ""
 

@@ -156,6 +156,7 @@ def test_scan_ingested_is_found_by_search_on_its_page_and_a_corrupt_image_is_rep
         assert failed.path.name == "kaputt.png" and "beschädigt" in (failed.error or "")
         best = kb.search("Widersprüche Ordnungsamt Großenbrück", k=1)[0]
         assert best.document.name == "bescheid.pdf" and best.chunk.page == 2 and "Widersprüche" in best.chunk.text
+        assert best.document.ocr_pages == "2"  # recorded, so the document page can say the text was recognised
     finally:
         kb.close()
 
