@@ -37,8 +37,10 @@ def outcome_features(
     question: str,
     hits: list[SearchHit],
     quoted: list[tuple[SearchHit, str, float]],
+    type_missing: AnswerType | None,
 ) -> dict[str, float]:
-    """Evidence features of one draft: `quoted` holds each quoted sentence's passage, text and lead score.
+    """Evidence features of one draft: `quoted` holds each quoted sentence's passage, text and lead score;
+    `type_missing` is the asked answer type when no quoted sentence gives it.
 
     Six features, chosen leave-one-set-out from eighteen (bench/fit_models.py): more did not predict
     better on a set the model had not seen, and fewer, readable ones keep every decision explainable.
@@ -52,6 +54,7 @@ def outcome_features(
         "top_score": max((h.score for h in hits), default=0.0),
         "cited_coverage": weighted_coverage(weights, _cited_tokens(quoted)),
         "focus_in_lead": float(bool(focus & lead_tokens)) if focus else 1.0,
+        "type_missing": float(type_missing is not None),
     }
 
 

@@ -97,12 +97,6 @@ def draft_extractive(
     chosen = choose_sentences(supporting, answer_type, own_authority)
     if not chosen:
         return abstention(question)
-    judgement = judge_draft(question.text, answer_type, supporting, chosen, load_model("outcome"))
-    foreign = sorted({c.hit.document.authority or "" for c in chosen if c.features["other_authority"]})
-    if foreign:
-        judgement = Judgement(DraftStatus.NEEDS_REVIEW, judgement.probability, _foreign_reason(foreign))
-    elif chosen[0].hit.document.superseded_by:
-        judgement = Judgement(DraftStatus.NEEDS_REVIEW, judgement.probability, SUPERSEDED_REASON)
     citations: list[Citation] = []
     sentences: list[DraftSentence] = []
     markers: dict[str, int] = {}
@@ -112,6 +106,12 @@ def draft_extractive(
         citations.append(citation_for(candidate.hit, marker, candidate.start, candidate.end, own_authority))
         text = collapse_whitespace(candidate.text)
         sentences.append(DraftSentence(text=text, markers=[marker], note=candidate.note))
+    judgement = judge_draft(question.text, answer_type, supporting, chosen, load_model("outcome"))
+    foreign = sorted({c.authority or "" for c in citations if c.other_authority})
+    if foreign:
+        judgement = Judgement(DraftStatus.NEEDS_REVIEW, judgement.probability, _foreign_reason(foreign))
+    elif citations[0].superseded:
+        judgement = Judgement(DraftStatus.NEEDS_REVIEW, judgement.probability, SUPERSEDED_REASON)
     return DraftAnswer(
         label=question.label,
         question=question.text,
@@ -142,17 +142,14 @@ def judge_draft(
     question: str, answer_type: AnswerType, hits: list[SearchHit], chosen: list[Candidate], model: LinearModel
 ) -> Judgement:
     """Whether the chosen sentences can be marked `drafted`, by the fitted outcome model."""
-    type_missing = _type_missing(answer_type, chosen)
     features = draft_features(question, answer_type, hits, chosen)
-    return judge(model, features, question, hits, _quoted(chosen), type_missing)
+    return judge(model, features, question, hits, _quoted(chosen), _type_missing(answer_type, chosen))
 
 
 def draft_features(
     question: str, answer_type: AnswerType, hits: list[SearchHit], chosen: list[Candidate]
 ) -> dict[str, float]:
-    features = outcome_features(question, hits, _quoted(chosen))
-    features["type_missing"] = float(_type_missing(answer_type, chosen) is not None)
-    return features
+    return outcome_features(question, hits, _quoted(chosen), _type_missing(answer_type, chosen))
 
 
 def _quoted(chosen: list[Candidate]) -> list[tuple[SearchHit, str, float]]:
