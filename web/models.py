@@ -167,6 +167,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    """Where notifications are mailed (web/notifications/mail.py); set by the administration, empty means none."""
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
@@ -488,3 +490,63 @@ class AuditEntry(db.Model):
     object_id: Mapped[str | None] = mapped_column(String(200))
     inquiry_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class NotificationKind(StrEnum):
+    """What a notification tells its recipient (web/notifications/notify.py)."""
+
+    SENT_BACK = "sent_back"
+    APPROVED = "approved"
+    ASSIGNED = "assigned"
+
+    @property
+    def label_de(self) -> str:
+        return {
+            NotificationKind.SENT_BACK: "Antwort zurückgegeben",
+            NotificationKind.APPROVED: "Antwort freigegeben",
+            NotificationKind.ASSIGNED: "Anfrage zugewiesen",
+        }[self]
+
+
+class Notification(db.Model):
+    """A message to one user about an answer or an inquiry, shown in the app until read."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"))
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
+    inquiry: Mapped[Inquiry] = relationship(lazy="joined")
+    draft: Mapped[Draft | None] = relationship()
+
+    @property
+    def kind_enum(self) -> NotificationKind:
+        return NotificationKind(self.kind)
+
+
+class MailJob(db.Model):
+    """One notification on its way to the SMTP server, run by the job runner (web/jobs.py) after the commit."""
+
+    __tablename__ = "mail_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    state: Mapped[str] = mapped_column(String(20), default=JobState.QUEUED, index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    notification: Mapped[Notification] = relationship()
+
+    @property
+    def state_enum(self) -> JobState:
+        return JobState(self.state)
