@@ -8,6 +8,11 @@ Vermerkzone, then the 27.3 mm Anschriftzone), the information block at 125 mm/50
 the default behave alike: every `{{Platzhalter}}` is replaced in body, tables, frames, headers and
 footers; `{{Brieftext}}` stands alone in a paragraph and becomes salutation, answers, closing,
 signature and annex.
+
+For screen readers and the PDF's bookmarks (EN 301 549, 11.8) the letter is structured with real
+heading styles, not bold text: the subject is „Heading 1“ in the default template, section
+headings „Heading 2“, each answer's „Zu 1a)“ the level below its section; and its language is
+German in the styles' defaults, whatever language the template was written in.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ PLACEHOLDERS = (
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 MAX_TEMPLATE_BYTES = 5 * 1_048_576
 MAX_TEMPLATE_EXPANDED = 50 * 1_048_576
+LANGUAGE = "de-DE"
 
 # DIN 5008 Form B, in millimetres from the page's top left corner.
 ADDRESS_LEFT, ADDRESS_TOP, ADDRESS_WIDTH = 20, 45, 85
@@ -99,7 +105,7 @@ def default_template() -> bytes:
     spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     spacer.paragraph_format.line_spacing = Mm(SUBJECT_TOP - TOP_MARGIN)
     spacer.paragraph_format.space_before = spacer.paragraph_format.space_after = Pt(0)
-    document.add_paragraph().add_run("{{Betreff}}").bold = True
+    document.add_paragraph("{{Betreff}}", style="Heading 1")
     document.add_paragraph("{{Brieftext}}")
     buffer = io.BytesIO()
     document.save(buffer)
@@ -183,7 +189,8 @@ def fill_template(template: bytes, letter: Letter) -> bytes:
     document = Document(io.BytesIO(template))
     document.core_properties.title = xml_safe(letter.subject)
     document.core_properties.author = xml_safe(letter.authority)
-    document.core_properties.language = "de-DE"
+    document.core_properties.language = LANGUAGE
+    _german_language(document)
     values = {name: xml_safe(value) for name, value in _values(letter).items()}
     body_paragraph = None
     for paragraph in _all_paragraphs(document):
@@ -268,16 +275,19 @@ def _all_paragraphs(document: DocumentObject) -> list[Paragraph]:
 def _write_body(document: DocumentObject, placeholder: Paragraph, letter: Letter) -> None:
     """Salutation to annex in place of the `{{Brieftext}}` paragraph, in that paragraph's style."""
     styles = {style.name for style in document.styles}
-    heading = "Heading 2" if "Heading 2" in styles else None
+    sectioned = any(section.title for section in letter.sections)
+    section_level, answer_level = "Heading 2", "Heading 3" if sectioned else "Heading 2"
 
-    def add(text: str = "", *, bold: bool = False, italic: str = "", as_heading: bool = False) -> Paragraph:
+    def add(text: str = "", *, bold: bool = False, italic: str = "", heading: str | None = None) -> Paragraph:
+        """A paragraph before the placeholder; a heading level the template lacks becomes bold text."""
         paragraph = placeholder.insert_paragraph_before()
-        if as_heading and heading:
+        as_heading = heading in styles
+        if as_heading:
             paragraph.style = heading
         elif placeholder._p.pPr is not None:
             paragraph._p.insert(0, copy.deepcopy(placeholder._p.pPr))
         run = paragraph.add_run(xml_safe(text))
-        run.bold = bold or (as_heading and heading is None)
+        run.bold = bold or (heading is not None and not as_heading)
         if italic:
             paragraph.add_run(f" {xml_safe(italic)}").italic = True
         return paragraph
@@ -286,9 +296,9 @@ def _write_body(document: DocumentObject, placeholder: Paragraph, letter: Letter
     add(letter.introduction)
     for section in letter.sections:
         if section.title:
-            add(section.title, as_heading=True)
+            add(section.title, heading=section_level)
         for answer in section.answers:
-            add(answer.heading, bold=True, italic=answer.question)
+            add(answer.heading, bold=True, italic=answer.question, heading=answer_level)
             for block in re.split(r"\n\s*\n", answer.text.strip()):
                 add(block.strip())
     if letter.remedy_note:
@@ -298,22 +308,44 @@ def _write_body(document: DocumentObject, placeholder: Paragraph, letter: Letter
     add("\n\n" + "\n".join(letter.signature))
     if letter.annex:
         add().add_run().add_break(WD_BREAK.PAGE)
-        add("Anlage: Verwendete Quellen", as_heading=True)
+        add("Anlage: Verwendete Quellen", heading=section_level)
         for source in letter.annex:
             add(source.line)
     placeholder._p.getparent().remove(placeholder._p)
 
 
 def _german_styles(document: DocumentObject) -> None:
-    """Arial 11 pt, German spell-checking language on the default style (EN 301 549, 11.8)."""
+    """Arial 11 pt; the headings in the letter's font, black, with the subject and answers as
+    Word's own heading styles rather than bold text (EN 301 549, 11.8)."""
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(11)
-    properties = normal.element.get_or_add_rPr()
-    language = properties.find(qn("w:lang"))
-    if language is None:
-        language = properties.makeelement(qn("w:lang"), {})
-        properties.append(language)
-    language.set(qn("w:val"), "de-DE")
-    heading = document.styles["Heading 2"]  # a real heading for screen readers, in the letter's font and black
-    heading.font.name, heading.font.size, heading.font.color.rgb = "Arial", Pt(11), RGBColor(0, 0, 0)
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        heading = document.styles[name]
+        heading.font.name, heading.font.size, heading.font.color.rgb = "Arial", Pt(11), RGBColor(0, 0, 0)
+        heading.font.bold = True
+        # The subject stays at its DIN 5008 position: the spacer above it measures the distance alone.
+        heading.paragraph_format.space_before = Pt(0 if name == "Heading 1" else 6)
+    _german_language(document)
+
+
+def _german_language(document: DocumentObject) -> None:
+    """German as the language of every text: in the defaults of the styles and in every style that names a
+    language of its own, so spell-checking, hyphenation and screen readers read German (EN 301 549, 11.8)."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    properties = run_defaults.find(qn("w:rPr"))
+    if properties is None:
+        properties = OxmlElement("w:rPr")
+        run_defaults.append(properties)
+    if properties.find(qn("w:lang")) is None:
+        properties.append(OxmlElement("w:lang"))
+    for language in styles.iter(qn("w:lang")):
+        language.set(qn("w:val"), LANGUAGE)
