@@ -45,11 +45,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web.letters import sent_views as sent_inquiries
     from web.letters import template_views as letter_template
     from web.letters import views as letters
-    from web.models import DraftingJob, IngestionJob
+    from web.models import DraftingJob, IngestionJob, MailJob
+    from web.notifications import mail
+    from web.notifications import views as notifications
     from web.review import views as review
+    from web.tasks import views as tasks
 
     blueprints = (auth, inquiries, split_views, drafting_views, answers, review, letters, letter_template)
-    for area in (*blueprints, sent_inquiries, knowledge, admin):
+    for area in (*blueprints, sent_inquiries, knowledge, admin, tasks, notifications):
         app.register_blueprint(area.bp)
     database.init_app(app)
     security.init_app(app)
@@ -57,11 +60,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     visibility.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
+    notifications.init_app(app)
     _check_every_view_is_guarded(app)
 
     runner = web_jobs.JobRunner(app)
     runner.register("drafting", DraftingJob, run_drafting_job, app.config["WORKER_THREADS"])
     runner.register("ingestion", IngestionJob, run_ingestion_job, 1)
+    runner.register("mail", MailJob, mail.send_mail_job, 1)
     app.extensions["drafter_jobs"] = runner
     if app.config["START_WORKERS"] and _serves_requests():
         runner.start()

@@ -522,6 +522,7 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
 
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
     inquiry: Mapped[Inquiry] = relationship(lazy="joined")
     draft: Mapped[Draft | None] = relationship()

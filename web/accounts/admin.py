@@ -39,6 +39,14 @@ def _units_from_form() -> list[Unit]:
     return [unit for unit in all_units() if request.form.get(f"unit_{unit.id}")]
 
 
+def _email_from_form(errors: dict[str, str]) -> str | None:
+    """The address notifications are mailed to; empty means the account gets them in the app only."""
+    email = request.form.get("email", "").strip()
+    if email and (len(email) > 254 or email.count("@") != 1 or any(c.isspace() for c in email)):
+        errors["email"] = "Bitte eine E-Mail-Adresse wie name@kreis.example angeben oder das Feld leer lassen."
+    return email or None
+
+
 @bp.route("/users")
 @roles_required(*ADMINISTER)
 def users():
@@ -65,10 +73,12 @@ def create_user():
             errors["password"] = problem
         if not roles:
             errors["roles"] = "Bitte mindestens eine Rolle auswählen."
+        email = _email_from_form(errors)
         if not errors:
             user = User(
                 username=username,
                 display_name=display_name[:200],
+                email=email,
                 password_hash=generate_password_hash(password),
                 must_change_password=True,
             )
@@ -110,8 +120,11 @@ def edit_user(user_id: int):
             errors["roles"] = "Sie können sich die Administration nicht selbst entziehen oder sich deaktivieren."
         elif not roles:
             errors["roles"] = "Bitte mindestens eine Rolle auswählen."
+        email = _email_from_form(errors)
         if not errors:
             before = sorted(user.roles)
+            email_changed = user.email != email
+            user.email = email
             user.set_roles(roles)
             user.display_name = request.form.get("display_name", "").strip()[:200] or user.username
             user.active = active
@@ -128,6 +141,7 @@ def edit_user(user_id: int):
                 sessions_ended=ended,
                 units_before=before_units,
                 units=sorted(unit.name for unit in user.units),
+                email_changed=email_changed or None,
             )
             db.session.commit()
             flash(f"Das Konto „{user.username}“ wurde gespeichert.", "success")

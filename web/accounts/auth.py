@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from web import audit
-from web.accounts import sessions
+from web.accounts import directory, sessions
 from web.accounts.login_throttle import account_key, count_attempt, failure_detail, first_unknown_name, give_back
 from web.accounts.passwords import password_problem
 from web.accounts.permissions import login_only, public
@@ -45,12 +45,33 @@ def home():
     return render_template("auth/no_role.html")
 
 
+def _account_signing_in(username: str, password: str) -> User:
+    """The account `username` signs in to; raises a DirectoryRefusal whose message the login page shows.
+
+    A local account of that name signs in with its own password (the first administrator, counties
+    without a directory); any other name is asked of the directory, when one is configured.
+    """
+    local = directory.local_account(username)
+    if local is not None or not directory.configured():
+        valid = check_password_hash(local.password_hash if local else _DUMMY_HASH, password)
+        if local is None:
+            raise directory.UnknownName(directory.WRONG)
+        if not valid or not local.active:
+            raise directory.WrongCredentials(directory.WRONG)
+        return local
+    user = directory.sync_account(username, directory.authenticate(username, password))
+    if not user.active:  # deactivated in drafter by the administration, whatever the directory says
+        raise directory.WrongCredentials(directory.WRONG)
+    return user
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     error = None
+    status = 200
     username = ""
     if request.method == "POST":
         username = request.form.get("username", "").strip()
@@ -58,15 +79,20 @@ def login():
         attempt = count_attempt(username, request.remote_addr) if current_app.config["RATELIMIT_ENABLED"] else None
         if attempt is not None and attempt.throttled:
             abort(429)
-        user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-        valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-        if user is None or not valid or not user.active:
-            error = "Benutzername oder Passwort ist falsch."
+        try:
+            user = _account_signing_in(username, password)
+        except directory.DirectoryRefusal as refusal:
+            db.session.rollback()
+            error = refusal.message
+            status = 503 if isinstance(refusal, directory.DirectoryUnavailable) else 401
+            known = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
             # A failure for an existing account is recorded each time (the throttle bounds them); failures for
             # names that do not exist once per address and window, so spraying names cannot fill the log.
-            if user is not None or first_unknown_name(request.remote_addr):
+            if not isinstance(refusal, directory.UnknownName) or known or first_unknown_name(request.remote_addr):
                 detail = failure_detail(request.remote_addr)
-                audit.record("login_failed", "user", account_key(username), user=user, **detail)
+                if directory.configured():
+                    detail["reason"] = refusal.reason
+                audit.record("login_failed", "user", account_key(username), user=known, **detail)
             db.session.commit()
         else:
             if attempt is not None:
@@ -76,10 +102,11 @@ def login():
             login_user(user)
             session.permanent = True
             user.last_login_at = utcnow()
-            audit.record("login", "user", user.id, user=user)
+            audit.record("login", "user", user.id, user=user, **({"source": "directory"} if user.directory_dn else {}))
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", error=error, username=username), (401 if error else 200)
+    page = render_template("auth/login.html", error=error, username=username, directory=directory.configured())
+    return page, status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -98,7 +125,9 @@ def logout():
 @login_only
 def password():
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and current_user.directory_dn:
+        error = directory.OWN_PASSWORD
+    elif request.method == "POST":
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
         error = password_problem(new, request.form.get("repeat_password", ""), current_user.username)

@@ -22,6 +22,7 @@ from web.answers.rules import (
 )
 from web.database import db, utcnow
 from web.models import AnswerStatus, Decision, Draft, DraftRevision, Inquiry, ReviewDecision, RevisionOrigin, User
+from web.notifications import notify
 
 __all__ = ["WorkflowError"]  # raised by every step here; views catch it from this module or from rules
 
@@ -61,12 +62,14 @@ def approve(draft: Draft, reviewer: User, comment: str = "") -> None:
     draft.approved_by_id = reviewer.id
     draft.approved_at = utcnow()
     _decide(draft.question.inquiry, draft, reviewer, Decision.APPROVED, comment)
+    notify.answer_approved(draft, reviewer, comment)
 
 
 def request_changes(draft: Draft, reviewer: User, comment: str) -> None:
     check_changes_requestable(draft, comment)
     draft.status = AnswerStatus.CHANGES_REQUESTED
     _decide(draft.question.inquiry, draft, reviewer, Decision.CHANGES_REQUESTED, comment)
+    notify.answer_sent_back(draft, reviewer, comment)
 
 
 def reopen(draft: Draft, reviewer: User, comment: str) -> None:

@@ -33,6 +33,7 @@ from web.models import (
     ReviewDecision,
     User,
 )
+from web.notifications import notify
 from web.templating import today_local
 
 bp = Blueprint("inquiries", __name__, url_prefix="/inquiries", template_folder="templates")
@@ -181,6 +182,7 @@ def create():
     except EmptyInquiry as error:
         flash(f"Die Anfrage wurde angelegt. {error} Fragen können unten von Hand ergänzt werden.", "warning")
     db.session.flush()
+    notify.inquiry_assigned(inquiry, current_user)
     audit.record(
         "inquiry_created",
         "inquiry",
@@ -275,6 +277,8 @@ def edit(inquiry_id: int):
             changed.append(key)
     # Personal data is not copied into the audit log; only which fields changed.
     audit.record("inquiry_updated", "inquiry", inquiry.id, inquiry_id=inquiry.id, fields=changed)
+    if "assignee_id" in changed:
+        notify.inquiry_assigned(inquiry, current_user)
     revoked = revoke_approval_if_frame_changed(inquiry, changed)
     db.session.commit()
     flash("Die Angaben wurden gespeichert.", "success")

@@ -1,0 +1,115 @@
+"""The notification mail: worded in German as plain text, sent through the county's SMTP server.
+
+`compose` is pure (a notification and the base URL in, an `EmailMessage` out); `send_mail_job`
+is the job runner's handler. A server that is down, refuses the sender or times out ends the job
+as failed with a German reason, logged and listed for the administration on „Meine Aufgaben“;
+the workflow step that caused the mail was committed before and stays done.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+
+from web.database import db, utcnow
+from web.jobs import finish
+from web.models import JobState, MailJob, Notification, NotificationKind
+
+log = logging.getLogger(__name__)
+
+SIGNATURE = (
+    "-- \nDiese Nachricht hat drafter automatisch versandt. Benachrichtigungen stehen auch in der Anwendung "
+    "unter „Benachrichtigungen“."
+)
+
+
+def notification_link(notification: Notification) -> str:
+    """The path of the answer (or, for an assignment, the inquiry) the notification is about."""
+    adapter = current_app.url_map.bind("localhost")
+    if notification.draft_id is not None:
+        return adapter.build("drafts.workspace", {"draft_id": notification.draft_id})
+    return adapter.build("inquiries.detail", {"inquiry_id": notification.inquiry_id})
+
+
+def headline(notification: Notification) -> str:
+    """One line saying what happened, as the list in the app and the mail's subject show it."""
+    inquiry = notification.inquiry
+    about = f"{inquiry.reference}: {inquiry.subject}"
+    if notification.kind_enum == NotificationKind.ASSIGNED:
+        return f"Anfrage zugewiesen – {about}"
+    label = notification.draft.question.label
+    verb = "zurückgegeben" if notification.kind_enum == NotificationKind.SENT_BACK else "freigegeben"
+    return f"Antwort {label} {verb} – {about}"
+
+
+def compose(notification: Notification, recipient: str, sender: str, base_url: str) -> EmailMessage:
+    actor = notification.actor.display_name if notification.actor else "Jemand"
+    inquiry = notification.inquiry
+    about = f"zur Anfrage {inquiry.reference} („{_one_line(inquiry.subject)}“)"
+    if notification.kind_enum == NotificationKind.ASSIGNED:
+        event = f"{actor} hat Ihnen die Anfrage {inquiry.reference} („{_one_line(inquiry.subject)}“) zugewiesen."
+        target = "Zur Anfrage"
+    else:
+        label = notification.draft.question.label
+        sent_back = notification.kind_enum == NotificationKind.SENT_BACK
+        done = "zur Überarbeitung zurückgegeben" if sent_back else "freigegeben"
+        event = f"{actor} hat die Antwort {label} {about} {done}."
+        target = "Zur Antwort"
+    lines = [f"Guten Tag {notification.user.display_name},", "", event]
+    if notification.comment:
+        lines += ["", "Kommentar:", notification.comment]
+    lines += [
+        "",
+        f"Frist der Anfrage: {inquiry.deadline:%d.%m.%Y}",
+        f"{target}: {base_url}{notification_link(notification)}",
+        "",
+        SIGNATURE,
+    ]
+    message = EmailMessage()
+    message["Subject"] = _one_line(headline(notification))[:200]
+    message["From"] = sender
+    message["To"] = recipient
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "drafter")
+    message.set_content("\n".join(lines))
+    return message
+
+
+def _one_line(text: str) -> str:
+    """Header values must not hold line breaks (a subject pasted with one would otherwise break the mail)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def send_mail_job(job_id: int) -> None:
+    job = db.session.get(MailJob, job_id)
+    config = current_app.config
+    message = compose(job.notification, job.recipient, config["SMTP_FROM"], config["BASE_URL"])
+    try:
+        _send(message)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("E-Mail %s an %s nicht versandt: %s", job.id, job.recipient, error)
+        job.state, job.finished_at = JobState.FAILED, utcnow()
+        job.error = (
+            f"Die E-Mail an {job.recipient} konnte nicht versandt werden ({type(error).__name__}: {error}). "
+            f"Bitte den SMTP-Server {config['SMTP_HOST']}:{config['SMTP_PORT']} und die Einstellungen "
+            "DRAFTER_SMTP_* prüfen; die Benachrichtigung steht in der Anwendung."
+        )
+    else:
+        finish(job)
+    db.session.commit()
+
+
+def _send(message: EmailMessage) -> None:
+    config = current_app.config
+    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]) as server:
+        if config["SMTP_STARTTLS"]:
+            server.starttls(context=ssl.create_default_context())
+        if config["SMTP_USER"]:
+            server.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+        server.send_message(message)

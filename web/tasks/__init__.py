@@ -1,0 +1,1 @@
+"""„Meine Aufgaben“: what the signed-in user has to do next, per role, on one page."""
