@@ -170,6 +170,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     """Where notifications are mailed (web/notifications/mail.py); set by the administration, empty means none."""
     password_hash: Mapped[str] = mapped_column(String(255))
+    directory_dn: Mapped[str | None] = mapped_column(String(500), unique=True, index=True)
+    """The account's entry in the county's directory (web/accounts/directory.py); empty for a local account."""
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
