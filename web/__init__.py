@@ -34,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from web import cli, database, security, templating
     from web import jobs as web_jobs
-    from web.accounts import admin, auth, sessions, visibility
+    from web.accounts import admin, auth, directory, sessions, visibility
     from web.answers import drafting_views
     from web.answers import views as answers
     from web.answers.drafting import run_drafting_job
@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_app(app)
     security.init_app(app)
     sessions.init_app(app)
+    directory.init_app(app)
     visibility.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
