@@ -1,9 +1,9 @@
-"""Command line: `python -m drafter ingest|search|split|draft|remove|list`.
+"""Command line: `python -m drafter ingest|search|split|draft|remove|list|check`.
 
 The JSON output of `search`, `split` and `draft` is a stable contract (the evaluation drives
 it); it goes to stdout alone, while logs and progress go to stderr. Errors are reported in
 German with what to do next; the exit code is 0 on success, 1 when some files of an ingest
-failed and 2 when the command could not run at all.
+failed or `check` found what it could not repair, and 2 when the command could not run at all.
 """
 
 from __future__ import annotations
@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     _data_dir(listing)
     _json(listing)
     listing.set_defaults(handler=_list)
+
+    check = commands.add_parser("check", help="Katalog, Vektoren, Stichwortindex und Originale abgleichen")
+    check.add_argument("--repair", action="store_true", help="gefundene Abweichungen beheben")
+    _data_dir(check)
+    check.set_defaults(handler=_check)
     return parser
 
 
@@ -185,6 +190,27 @@ def _list(args: argparse.Namespace) -> int:
         print(f"{d.doc_id}  {d.doc_type.label_de:<16} {d.date or '—':<10}  {d.chunk_count:>4} Abschnitte  {d.name}")
     print(f"{len(documents)} Dokumente.", file=sys.stderr)
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from drafter.consistency import find_inconsistencies, repair
+
+    kb = _knowledge_base(args)
+    found = find_inconsistencies(kb)
+    for item in found:
+        print(f"Abweichung: {item.message}")
+    if not found:
+        print("Keine Abweichungen: Katalog, Vektoren, Stichwortindex und Originale stimmen überein.")
+        return 0
+    if not args.repair:
+        print(f"{len(found)} Abweichungen. Mit „python -m drafter check --repair“ beheben.")
+        return 1
+    for line in repair(kb, found):
+        print(f"Behoben: {line}")
+    remaining = find_inconsistencies(kb)
+    for item in remaining:
+        print(f"Bleibt: {item.message}")
+    return 1 if remaining else 0
 
 
 def _split_file(path: Path):

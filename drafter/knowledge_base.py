@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 from tqdm import tqdm
 
+from drafter.atomic_files import copy_durably, discard, remove_leftovers, replace_durably
 from drafter.catalog import Catalog
 from drafter.chunking import chunk_document, index_text
 from drafter.config import Settings
@@ -111,13 +112,22 @@ class KnowledgeBase:
         self._vector_stamp = ChangeStamp(self.data_dir / "vectors-changed")
         self._seen = (self._catalog_stamp.read(), self._vector_stamp.read())
         self._documents_cache: tuple[tuple[Stamp, Stamp], dict[str, DocumentInfo]] | None = None
+        self._clean_up_after_crash()
+
+    def _clean_up_after_crash(self) -> None:
+        """Undo what a writer killed mid-write left behind; only when no other process is writing now."""
+        try:
+            with file_lock(self.data_dir / "write.lock", timeout=0):
+                self.keyword_index.recover()
+        except LockTimeout:
+            pass  # another process is writing; it or the next process to start cleans up
 
     @property
     def vector_store(self) -> VectorStore:
         """Opened on first use; under a lock, because two threads opening Chroma at once race in its client cache."""
         with self._open_lock:
             if self._vector_store is None:
-                self._vector_store = VectorStore(self.data_dir / "chroma", self.embedder.slug)
+                self._vector_store = VectorStore(self.data_dir / "chroma", self.embedder.slug, self.settings.chroma_url)
         return self._vector_store
 
     @property
@@ -240,6 +250,37 @@ class KnowledgeBase:
                 self._rebuild_keyword_index()
         return report
 
+    def ingest_file(
+        self, upload: Path, target: Path, doc_type: DocType | None = None, *, again: bool = False
+    ) -> FileResult:
+        """Take `upload` in as the new version of the document whose original is kept at `target`, crash-safe.
+
+        The upload is copied beside `target` first (write-new-then-rename); `target`, its passages, vectors
+        and keyword entries stay the previous version's until the new one is stored, and the copy replaces
+        `target` only then, under the write lock. `again` is for a retry after an interrupted attempt: it
+        stores the file even when the catalog already records its content, because the attempt may have
+        stored the passages but not the keyword index or the original.
+        """
+        leftovers = remove_leftovers(target.parent)
+        if leftovers:
+            log.info("Reste abgebrochener Schreibvorgänge entfernt: %s", ", ".join(p.name for p in leftovers))
+        staged = copy_durably(upload, target)
+        try:
+            item = self._prepare(staged, doc_type, source=target, again=again)
+            if isinstance(item, FileResult):
+                if item.status == "unchanged":
+                    with self._writing(vectors=False):
+                        replace_durably(staged, target)
+                return item
+            embedded = self._embed([item], show_progress=False)
+            with self._writing(vectors=True):
+                self._store([item], embedded, IngestReport(), None)
+                self._rebuild_keyword_index()
+                replace_durably(staged, target)
+            return item.result
+        finally:
+            discard(staged)
+
     def remove(self, reference: str) -> DocumentInfo:
         matches = self.catalog.find_documents(reference) or self.catalog.find_documents(str(Path(reference).resolve()))
         if not matches:
@@ -284,18 +325,33 @@ class KnowledgeBase:
             self._embed_existing(self._documents_without_vectors(), show_progress=False)
             self._rebuild_keyword_index()
 
+    def rebuild_derived(self, reembed: Collection[str], orphaned: Collection[str]) -> None:
+        """Repair what is derived from the catalog (`drafter.consistency`): vectors of documents the catalog no
+        longer has are deleted, the vectors of `reembed` computed anew, the keyword index rebuilt."""
+        with self._writing(vectors=True):
+            for doc_id in [*orphaned, *reembed]:
+                self.vector_store.delete_document(doc_id)
+            self._embed_existing(list(reembed), show_progress=False)
+            self._rebuild_keyword_index()
+
     # internals
 
-    def _prepare(self, path: Path, doc_type: DocType | None) -> FileResult | _Prepared:
-        """Read, chunk and analyse one file; a FileResult alone means there is nothing to store."""
+    def _prepare(
+        self, path: Path, doc_type: DocType | None, source: Path | None = None, again: bool = False
+    ) -> FileResult | _Prepared:
+        """Read, chunk and analyse one file; a FileResult alone means there is nothing to store.
+
+        `source` is where the document's original is kept when the file read is a copy on its way there.
+        """
+        original = source or path
         try:
-            source = str(path.resolve())
+            source = str(original.resolve())
             sha = hashlib.sha256(_read_bytes(path, self.settings.max_file_bytes)).hexdigest()
             known = self.catalog.by_source(source)
-            if known and known[1] == sha:
+            if known and known[1] == sha and not again:
                 if doc_type is not None:
                     self.update_metadata(known[0], doc_type=doc_type)
-                return FileResult(path, "unchanged", known[0], self.document(known[0]).chunk_count)
+                return FileResult(original, "unchanged", known[0], self.document(known[0]).chunk_count)
             loaded = load_document(path, max_bytes=self.settings.max_file_bytes, limits=self.settings.parse_limits)
             doc_id = hashlib.sha256(source.encode()).hexdigest()[:16]
             chunks = chunk_document(loaded, doc_id, self.settings.chunk_chars)
@@ -306,7 +362,7 @@ class KnowledgeBase:
             )
             info = DocumentInfo(
                 doc_id=doc_id,
-                name=path.name,
+                name=original.name,
                 source=source,
                 sha256=sha,
                 title=_title(loaded),
@@ -318,11 +374,11 @@ class KnowledgeBase:
                 chunk_count=len(chunks),
             )
             tokens = [self.analyzer.tokens(index_text(c)) for c in chunks]
-            result = FileResult(path, "updated" if known else "added", doc_id, len(chunks))
+            result = FileResult(original, "updated" if known else "added", doc_id, len(chunks))
             return _Prepared(result, info, loaded.text, chunks, tokens, doc_type is not None)
         except DocumentError as error:
             log.warning("%s", error)
-            return FileResult(path, "failed", error=str(error))
+            return FileResult(original, "failed", error=str(error))
 
     def _embed(self, prepared: list[_Prepared], show_progress: bool) -> list[tuple[list[_View], np.ndarray]]:
         """Views and their vectors per prepared document, computed in one large batch (the model is the

@@ -115,6 +115,7 @@ def defaults_from_env(instance_path: Path) -> dict:
         "COUNCIL_SIGNATORY_TITLE": _env("DRAFTER_COUNCIL_SIGNATORY_TITLE", "Landrat"),
         "SOFFICE": _env("DRAFTER_SOFFICE", "soffice"),
         "WORKER_THREADS": max(1, int(_env("DRAFTER_WORKERS", "2"))),
+        "JOB_MAX_ATTEMPTS": max(1, int(_env("DRAFTER_JOB_ATTEMPTS", "3"))),
         "START_WORKERS": _flag("DRAFTER_START_WORKERS", True),
         "AUTO_MIGRATE": _flag("DRAFTER_AUTO_MIGRATE", True),
         "LOGIN_RATE_LIMIT": _env("DRAFTER_LOGIN_RATE_LIMIT", "5 per minute"),

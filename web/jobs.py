@@ -1,10 +1,14 @@
 """Background work in the app process: drafting answers and ingesting uploads, with state kept in the DB.
 
 A job row is the source of truth; the thread pools only execute. A worker claims a job with
-an atomic UPDATE (queued → running, stamped with the owner process), so a job never runs
-twice even when several gunicorn workers share the database. On start, and every minute,
-each process requeues jobs whose owner process no longer exists and picks up queued jobs,
-so a restarted server finishes what was interrupted.
+an atomic UPDATE (queued → running, stamped with the owner process, one more attempt), so a
+job never runs twice even when several gunicorn workers share the database. On start, and
+every minute, each process requeues jobs whose owner process no longer exists and picks up
+queued jobs, so a restarted server finishes what was interrupted. A job whose process died
+JOB_MAX_ATTEMPTS times (a file that crashes every worker) is marked failed with the reason
+instead of being tried for ever. The sweep reads running jobs with `FOR UPDATE SKIP LOCKED`,
+so two processes sweeping at once on PostgreSQL never judge the same job (SQLite serialises
+writers by itself and ignores the clause).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from web.models import DraftingJob, IngestionJob, JobState
 log = logging.getLogger(__name__)
 
 Handler = Callable[[int], None]
+CleanUp = Callable[[], None]
 SWEEP_SECONDS = 60
 FOREIGN_HOST_TIMEOUT = timedelta(hours=2)
 
@@ -58,11 +63,13 @@ def owner_alive(owner: str | None) -> bool | None:
 class JobQueue:
     """One kind of job: its table, its handler and the pool that runs it."""
 
-    def __init__(self, name: str, model: type, handler: Handler, threads: int) -> None:
+    def __init__(self, name: str, model: type, handler: Handler, threads: int, clean_up: CleanUp | None) -> None:
         self.name = name
         self.model = model
         self.handler = handler
         self.threads = threads
+        self.clean_up = clean_up
+        """Removes what jobs of this kind left behind when their process was killed; run at start."""
         self.executor: ThreadPoolExecutor | None = None
 
 
@@ -76,8 +83,8 @@ class JobRunner:
         self._pending = 0
         self._idle = threading.Condition(self._lock)
 
-    def register(self, name: str, model: type, handler: Handler, threads: int) -> None:
-        self.queues[name] = JobQueue(name, model, handler, threads)
+    def register(self, name: str, model: type, handler: Handler, threads: int, clean_up: CleanUp | None = None) -> None:
+        self.queues[name] = JobQueue(name, model, handler, threads, clean_up)
 
     @property
     def owner(self) -> str:
@@ -92,6 +99,7 @@ class JobRunner:
             self._stop.clear()
             for queue in self.queues.values():
                 queue.executor = ThreadPoolExecutor(queue.threads, thread_name_prefix=f"drafter-{queue.name}")
+        self._clean_up()
         self.sweep()
         threading.Thread(target=self._sweep_forever, name="drafter-job-sweeper", daemon=True).start()
 
@@ -133,6 +141,16 @@ class JobRunner:
                 db.session.commit()
                 self.submit(queue.name, list(queued))
 
+    def _clean_up(self) -> None:
+        with self.app.app_context():
+            for queue in self.queues.values():
+                if queue.clean_up is None:
+                    continue
+                try:
+                    queue.clean_up()
+                except OSError:  # a read-only or full disk must not keep the app from starting
+                    log.exception("Reste der Aufträge %s konnten nicht entfernt werden", queue.name)
+
     def _sweep_forever(self) -> None:
         while not self._stop.wait(SWEEP_SECONDS):
             try:
@@ -141,11 +159,20 @@ class JobRunner:
                 log.exception("Hintergrundaufträge konnten nicht geprüft werden")
 
     def _requeue_orphans(self, model: type) -> None:
-        running = db.session.scalars(select(model).where(model.state == JobState.RUNNING)).all()
+        """Jobs whose process died: queued again, or failed once they have used up their attempts."""
+        running = db.session.scalars(
+            select(model).where(model.state == JobState.RUNNING).with_for_update(skip_locked=True)
+        ).all()
+        limit = self.app.config["JOB_MAX_ATTEMPTS"]
         for job in running:
             alive = owner_alive(job.owner)
             stale = alive is None and job.started_at and utcnow() - job.started_at > FOREIGN_HOST_TIMEOUT
-            if alive is False or stale:
+            if not (alive is False or stale):
+                continue
+            if job.attempts >= limit:
+                log.warning("Auftrag %s %s nach %d Versuchen aufgegeben", model.__tablename__, job.id, job.attempts)
+                job.state, job.error, job.finished_at = JobState.FAILED, interrupted_message(job.attempts), utcnow()
+            else:
                 log.info("Setze unterbrochenen Auftrag %s %s fort", model.__tablename__, job.id)
                 job.state, job.owner, job.started_at = JobState.QUEUED, None, None
 
@@ -153,7 +180,7 @@ class JobRunner:
         result = db.session.execute(
             update(model)
             .where(model.id == job_id, model.state == JobState.QUEUED)
-            .values(state=JobState.RUNNING, owner=self.owner, started_at=utcnow())
+            .values(state=JobState.RUNNING, owner=self.owner, started_at=utcnow(), attempts=model.attempts + 1)
         )
         db.session.commit()
         return result.rowcount == 1
@@ -188,6 +215,15 @@ def _mark_failed(model: type, job_id: int, error: Exception) -> None:
     if job is not None:
         job.state, job.error, job.finished_at = JobState.FAILED, message, utcnow()
         db.session.commit()
+
+
+def interrupted_message(attempts: int) -> str:
+    return (
+        f"Abgebrochen nach {attempts} {'Versuch' if attempts == 1 else 'Versuchen'}: der Verarbeitungsprozess "
+        "wurde jedes Mal beendet, bevor der Auftrag fertig war (Absturz oder Neustart des Servers). Bitte "
+        "erneut versuchen; bricht er wieder ab, die Administration informieren (die Ursache steht im Protokoll des "
+        "Servers)."
+    )
 
 
 def finish(job: DraftingJob | IngestionJob) -> None:

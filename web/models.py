@@ -299,6 +299,8 @@ class DraftingJob(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     owner: Mapped[str | None] = mapped_column(String(120))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """How often a process has claimed the job; bounded by JOB_MAX_ATTEMPTS (web/jobs.py)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -465,6 +467,8 @@ class IngestionJob(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     owner: Mapped[str | None] = mapped_column(String(120))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """How often a process has claimed the job; bounded by JOB_MAX_ATTEMPTS (web/jobs.py)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -544,6 +548,8 @@ class MailJob(db.Model):
     state: Mapped[str] = mapped_column(String(20), default=JobState.QUEUED, index=True)
     error: Mapped[str | None] = mapped_column(Text)
     owner: Mapped[str | None] = mapped_column(String(120))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """How often a process has claimed the job; bounded by JOB_MAX_ATTEMPTS (web/jobs.py)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

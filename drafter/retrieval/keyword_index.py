@@ -4,7 +4,9 @@ bm25s precomputes every term's scores into a sparse matrix, so a query is a few 
 look-ups; rebuilding from the catalog's stored tokens needs no text analysis. Queries never
 rebuild anything: the index is loaded once (memory-mapped) and reloaded only when an ingest,
 in this or another process, has written a newer one. A new index is written beside the old
-one and swapped in under a file lock, so a reader never loads half of each.
+one, synced to disk and swapped in under a file lock, so a reader never loads half of each:
+the old index is renamed aside before the new one takes its name, and only then deleted. A
+crash between the two renames leaves the old one aside, and `recover` puts it back.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from drafter.atomic_files import sync_directory, sync_tree
 from drafter.interprocess import file_lock
 from drafter.retrieval.german_analyzer import GermanAnalyzer
 
@@ -54,7 +57,7 @@ class KeywordIndex:
         for chunk_id, tokens in rows:
             chunk_ids.append(chunk_id)
             corpus_ids.append([vocab.setdefault(token, len(vocab)) for token in tokens.split()])
-        staging = self.directory.with_name(self.directory.name + ".new")
+        staging = self._beside("new")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         if chunk_ids:
@@ -62,11 +65,33 @@ class KeywordIndex:
             bm25.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocab), show_progress=False)
             bm25.save(staging, show_progress=False)
         (staging / _IDS_FILE).write_text(json.dumps(chunk_ids))
+        sync_tree(staging)
+        previous = self._beside("old")
         with self._lock, file_lock(self._swap_lock):
-            shutil.rmtree(self.directory, ignore_errors=True)
+            shutil.rmtree(previous, ignore_errors=True)
+            if self.directory.exists():
+                self.directory.rename(previous)
             staging.rename(self.directory)
+            sync_directory(self.directory.parent)
+            shutil.rmtree(previous, ignore_errors=True)
             self._loaded = False
         return len(chunk_ids)
+
+    def recover(self) -> None:
+        """After a crash: put back an index that was renamed aside but not replaced, drop a half-written one.
+
+        Called only by a process that holds the knowledge base's write lock, so no rebuild is running.
+        """
+        previous = self._beside("old")
+        with self._lock, file_lock(self._swap_lock):
+            if previous.exists() and not self.directory.exists():
+                previous.rename(self.directory)
+            shutil.rmtree(previous, ignore_errors=True)
+            shutil.rmtree(self._beside("new"), ignore_errors=True)
+            self._loaded = False
+
+    def _beside(self, kind: str) -> Path:
+        return self.directory.with_name(f"{self.directory.name}.{kind}")
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Top `k` (chunk_id, score) pairs with a positive score; `allowed` is a boolean mask over passages."""

@@ -4,19 +4,28 @@ Each uploaded file becomes an ingestion job. A file that is too large, empty or 
 unsupported type fails at upload with a German message and is not stored; the others of
 the same upload are queued. Files are kept under a stable name in UPLOAD_DIR/knowledge, so
 uploading a corrected version of a document updates it instead of adding a duplicate.
+
+Crash safety: the upload waits in UPLOAD_DIR/incoming (synced to disk before the job is
+committed) until the knowledge base has stored the new version and moved a copy over the
+original (`KnowledgeBase.ingest_file`); the previous version stays in place and searchable
+until then, and a job retried after a crash finds the upload where it was.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import secrets
-import shutil
+import time
 import unicodedata
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from drafter.atomic_files import remove_leftovers
 from drafter.errors import DocumentTooLarge, UnsupportedFileType
 from drafter.loaders import SUPPORTED_SUFFIXES
 from drafter.models import DocType
@@ -26,8 +35,12 @@ from web.jobs import finish
 from web.knowledge_store import knowledge_base
 from web.models import IngestionJob, JobState, User
 
+log = logging.getLogger(__name__)
+
 QUEUE = "ingestion"
 _CHUNK = 1 << 16
+UNCLAIMED_UPLOAD_SECONDS = 3600
+"""An upload without a waiting job is removed at start only when older: its request may still be committing."""
 
 
 def safe_filename(name: str) -> str:
@@ -93,6 +106,8 @@ def _store(upload: FileStorage, job: IngestionJob, limit: int) -> str | None:
             if size > limit:
                 break
             handle.write(block)
+        handle.flush()
+        os.fsync(handle.fileno())  # on disk before the job that names it is committed
     job.size = size
     if size > limit:
         target.unlink(missing_ok=True)
@@ -116,14 +131,22 @@ def run_ingestion_job(job_id: int) -> None:
         db.session.commit()
         return
     target = library_dir() / job.filename
-    backup = _move_into_library(Path(job.stored_path), target)
-    result = kb.ingest([target], doc_type=DocType(job.doc_type) if job.doc_type else None).files[0]
+    upload = Path(job.stored_path) if job.stored_path else None
+    retry = job.attempts > 1
+    if (upload is None or not upload.exists()) and retry and target.exists():
+        upload = target  # the interrupted attempt got as far as putting the file in place
+    if upload is None or not upload.exists():
+        job.state, job.result, job.finished_at = JobState.FAILED, "failed", utcnow()
+        job.error = f"{job.filename}: Die hochgeladene Datei ist nicht mehr vorhanden. Bitte erneut hochladen."
+        db.session.commit()
+        return
+    doc_type = DocType(job.doc_type) if job.doc_type else None
+    result = kb.ingest_file(upload, target, doc_type, again=retry)
+    if upload != target:
+        upload.unlink(missing_ok=True)
     if result.status == "failed":
-        _restore(target, backup)
         job.state, job.error, job.finished_at = JobState.FAILED, result.error, utcnow()
     else:
-        if backup:
-            backup.unlink(missing_ok=True)
         if job.doc_date and result.doc_id:
             kb.update_metadata(result.doc_id, date=job.doc_date)
         finish(job)
@@ -141,21 +164,23 @@ def run_ingestion_job(job_id: int) -> None:
     db.session.commit()
 
 
-def _move_into_library(incoming: Path, target: Path) -> Path | None:
-    """Put the upload in place; keep the previous version aside until the new one is ingested."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    backup = None
-    if target.exists():
-        backup = target.with_name(f".{target.name}.vorher")
-        shutil.move(target, backup)
-    shutil.move(incoming, target)
-    return backup
-
-
-def _restore(target: Path, backup: Path | None) -> None:
-    target.unlink(missing_ok=True)
-    if backup:
-        shutil.move(backup, target)
+def remove_upload_leftovers() -> None:
+    """At start: copies of originals that a killed ingest left half-way, and uploads no job waits for any more."""
+    removed = remove_leftovers(library_dir())
+    waiting = set(
+        db.session.scalars(
+            select(IngestionJob.stored_path).where(IngestionJob.state.in_([JobState.QUEUED, JobState.RUNNING]))
+        )
+    )
+    db.session.commit()
+    folder = incoming_dir()
+    cutoff = time.time() - UNCLAIMED_UPLOAD_SECONDS
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if str(path) not in waiting and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    if removed:
+        log.info("Reste abgebrochener Uploads entfernt: %s", ", ".join(p.name for p in removed))
 
 
 def remove_source_file(source: str) -> None:

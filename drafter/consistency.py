@@ -1,0 +1,160 @@
+"""`python -m drafter check`: does what Chroma, the keyword index and the originals hold match the catalog?
+
+The catalog is the source of truth (see `drafter.catalog`); the vectors and the keyword index
+are derived from it and can always be rebuilt. A process killed mid-write, a disk that filled
+up or a file deleted by hand can still leave them apart: a document whose passages have no
+vectors is found by keyword search only, vectors of a removed document come back as hits
+without a document, a stale keyword index misses new passages. `find_inconsistencies` names
+each case in German; `repair` rebuilds what is derived and reads changed originals anew. A
+missing original cannot be recreated; the message says what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from drafter.knowledge_base import KnowledgeBase
+
+_PAGE = 5000
+
+
+class Problem(StrEnum):
+    VECTORS_MISSING = "vectors_missing"
+    VECTORS_ORPHANED = "vectors_orphaned"
+    KEYWORD_STALE = "keyword_stale"
+    ORIGINAL_MISSING = "original_missing"
+    ORIGINAL_CHANGED = "original_changed"
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    problem: Problem
+    doc_id: str | None
+    message: str
+
+    @property
+    def repairable(self) -> bool:
+        return self.problem != Problem.ORIGINAL_MISSING
+
+
+def find_inconsistencies(kb: KnowledgeBase) -> list[Inconsistency]:
+    """Every way the vectors, the keyword index and the originals differ from the catalog."""
+    documents = {d.doc_id: d for d in kb.documents()}
+    passages: dict[str, set[str]] = defaultdict(set)
+    for chunk_id, _ in kb.catalog.all_tokens():
+        passages[chunk_id.rsplit(":", 1)[0]].add(chunk_id)
+    found = []
+    vectors = _stored_vectors(kb)
+    for doc_id, document in documents.items():
+        expected = passages.get(doc_id, set())
+        missing = expected - vectors.get(doc_id, set())
+        if missing:
+            found.append(
+                Inconsistency(
+                    Problem.VECTORS_MISSING,
+                    doc_id,
+                    f"„{document.name}“: {len(missing)} von {len(expected)} Abschnitten fehlen in "
+                    "der Vektorsuche (Chroma); sie werden nur über Stichwörter gefunden.",
+                )
+            )
+    for doc_id, chunk_ids in vectors.items():
+        unknown = chunk_ids - passages.get(doc_id, set())
+        if unknown:
+            whose = f"des Dokuments „{documents[doc_id].name}“" if doc_id in documents else f"des Dokuments {doc_id}"
+            found.append(
+                Inconsistency(
+                    Problem.VECTORS_ORPHANED,
+                    doc_id,
+                    f"Chroma enthält {len(unknown)} Abschnitte {whose}, die im Katalog nicht (mehr) stehen; "
+                    "die Suche fände Fundstellen ohne Text.",
+                )
+            )
+    indexed = set(kb.keyword_index.chunk_ids)
+    cataloged = set().union(*passages.values()) if passages else set()
+    if indexed != cataloged:
+        found.append(
+            Inconsistency(
+                Problem.KEYWORD_STALE,
+                None,
+                f"Der Stichwortindex ist veraltet: {len(cataloged - indexed)} Abschnitte fehlen darin, "
+                f"{len(indexed - cataloged)} gehören zu keinem Dokument mehr.",
+            )
+        )
+    for doc_id, document in documents.items():
+        original = Path(document.source)
+        if not original.is_file():
+            found.append(
+                Inconsistency(
+                    Problem.ORIGINAL_MISSING,
+                    doc_id,
+                    f"„{document.name}“: die Originaldatei {original} fehlt. Die Abschnitte bleiben durchsuchbar; "
+                    f"bitte die Datei erneut hochladen oder das Dokument mit „python -m drafter remove {doc_id}“ "
+                    "entfernen.",
+                )
+            )
+        elif _sha256(original) != document.sha256:
+            found.append(
+                Inconsistency(
+                    Problem.ORIGINAL_CHANGED,
+                    doc_id,
+                    f"„{document.name}“: die Originaldatei {original} wurde nach dem Einlesen geändert; "
+                    "die Wissensbasis enthält einen anderen Stand.",
+                )
+            )
+    return found
+
+
+def repair(kb: KnowledgeBase, found: list[Inconsistency]) -> list[str]:
+    """Rebuild what is derived, read changed originals anew; returns what was done, in German."""
+    by_problem: dict[Problem, list[str | None]] = defaultdict(list)
+    for item in found:
+        by_problem[item.problem].append(item.doc_id)
+    known = {d.doc_id for d in kb.documents()}
+    orphaned = [d for d in by_problem[Problem.VECTORS_ORPHANED] if d not in known]
+    reembed = sorted(
+        {*by_problem[Problem.VECTORS_MISSING], *(d for d in by_problem[Problem.VECTORS_ORPHANED] if d in known)}
+    )
+    done = []
+    if orphaned or reembed or by_problem[Problem.KEYWORD_STALE]:
+        kb.rebuild_derived(reembed=reembed, orphaned=orphaned)
+        if orphaned:
+            done.append(f"Vektoren von {len(orphaned)} Dokumenten ohne Katalogeintrag entfernt.")
+        if reembed:
+            done.append(f"Vektoren für {len(reembed)} Dokumente neu berechnet.")
+        done.append("Stichwortindex neu aufgebaut.")
+    changed = [kb.document(d).source for d in by_problem[Problem.ORIGINAL_CHANGED]]
+    if changed:
+        report = kb.ingest([Path(source) for source in changed])
+        done.append(f"{len(changed) - len(report.failed)} geänderte Originale neu eingelesen.")
+        done += [f"Nicht eingelesen: {failure.error}" for failure in report.failed]
+    return done
+
+
+def _stored_vectors(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """The passages Chroma holds vectors for, by document.
+
+    Read through the store's collection: `VectorStore` offers no listing, because nothing but
+    this check ever needs one.
+    """
+    collection = kb.vector_store._collection
+    stored: dict[str, set[str]] = defaultdict(set)
+    offset = 0
+    while True:
+        page = collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+        for meta in page["metadatas"]:
+            stored[str(meta["doc_id"])].add(str(meta["chunk_id"]))
+        if len(page["ids"]) < _PAGE:
+            return stored
+        offset += _PAGE
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
