@@ -13,7 +13,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 WEB = ROOT / "web"
-AREAS = ("inquiries", "answers", "review", "letters", "knowledge", "accounts")
+AREAS = ("inquiries", "answers", "review", "letters", "knowledge", "accounts", "tasks", "notifications")
 _PATH = re.compile(r"\b((?:web|drafter|docs|bench|tests|scripts)/[\w./-]*[\w/])")
 _DOTTED = re.compile(r"(?<![\w./])((?:web|drafter)(?:\.[A-Za-z_]\w*)+)")
 _VARIABLE = re.compile(r"DRAFTER_[A-Z0-9_]+")
