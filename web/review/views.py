@@ -18,7 +18,7 @@ from sqlalchemy import select
 from web.accounts.permissions import REVIEW, roles_required
 from web.accounts.visibility import visible_inquiries
 from web.answers.checks import Note, SentenceState, check_sentences, machine_sentences, plural, review_notes
-from web.answers.queries import MAX_ID, get_draft
+from web.answers.queries import MAX_ID, drafts_in_review, get_draft
 from web.answers.rendering import answer_paragraphs, word_diff
 from web.answers.rules import (
     WorkflowError,
@@ -31,7 +31,7 @@ from web.answers.sources import Source, sources_of
 from web.answers.workflow import approve, approve_reply, reopen, request_changes, request_reply_changes
 from web.database import db
 from web.inquiries.queries import get_inquiry
-from web.models import AnswerStatus, Draft, Inquiry, InquiryStatus, Question, RevisionOrigin
+from web.models import AnswerStatus, Draft, Inquiry, InquiryStatus, RevisionOrigin
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
 
@@ -39,13 +39,7 @@ bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templa
 @bp.route("/")
 @roles_required(*REVIEW)
 def queue():
-    waiting = db.session.scalars(
-        select(Draft)
-        .join(Question)
-        .join(Inquiry)
-        .where(Draft.status == AnswerStatus.IN_REVIEW, visible_inquiries(current_user))
-        .order_by(Inquiry.deadline, Inquiry.id, Question.position)
-    ).all()
+    waiting = drafts_in_review(current_user)
     replies = db.session.scalars(
         select(Inquiry)
         .where(Inquiry.status == InquiryStatus.IN_REVIEW, visible_inquiries(current_user))

@@ -18,6 +18,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from web.accounts.visibility import visible_inquiries
+from web.answers.queries import drafts_in_review
 from web.answers.rules import may_approve, ready_for_reply_approval
 from web.database import db
 from web.models import (
@@ -122,14 +123,7 @@ def due_soon(user: User, today: date, days: int) -> list[Inquiry]:
 
 
 def submitted_for_review(user: User) -> list[Submitted]:
-    drafts = db.session.scalars(
-        select(Draft)
-        .join(Question)
-        .join(Inquiry)
-        .where(Draft.status == AnswerStatus.IN_REVIEW, visible_inquiries(user))
-        .order_by(Inquiry.deadline, Inquiry.id, Question.position)
-        .limit(SHOWN)
-    ).all()
+    drafts = drafts_in_review(user)[:SHOWN]
     submitter = aliased(User)
     rows = db.session.execute(
         select(AuditEntry.object_id, AuditEntry.username, submitter.display_name, AuditEntry.at)

@@ -3,9 +3,13 @@ through a real SMTP server on 127.0.0.1; a mail server that is down never costs 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
 
-from tests.web.conftest import login, post, wait_for_jobs
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from tests.web.conftest import login, post, stop_app, wait_for_jobs
 from tests.web.notifications.conftest import free_port, give_addresses, mailing_app
 from tests.web.review.test_review import drafted, status
 from web.database import db
@@ -13,13 +17,29 @@ from web.models import MailJob, Notification, User
 from web.notifications.mail import compose
 
 
+@dataclass
+class Decided:
+    addresses: dict[str, str]
+    ids: list[int]
+    staff: FlaskClient
+    reviewer: FlaskClient
+    response: TestResponse
+
+
+def decided(app, tag: str, decision: str, data: dict, answer: int = 0) -> Decided:
+    """Sabine submits one answer of a fresh inquiry, Rainer decides on it (`approve` or `changes`); mails sent."""
+    addresses = give_addresses(app, tag)
+    staff, reviewer = login(app, "staff"), login(app, "reviewer")
+    ids = drafted(app, staff)
+    post(staff, f"/answers/{ids[answer]}/submit", {"confirm_unchanged": "1"})
+    response = post(reviewer, f"/review/answers/{ids[answer]}/{decision}", data)
+    wait_for_jobs(app)
+    return Decided(addresses, ids, staff, reviewer, response)
+
+
 def test_a_send_back_mails_the_staff_member_the_answer_label_the_comment_and_the_link(mail_app, smtp_server):
-    addresses = give_addresses(mail_app, "send-back")
-    staff, reviewer = login(mail_app, "staff"), login(mail_app, "reviewer")
-    ids = drafted(mail_app, staff)
-    post(staff, f"/answers/{ids[0]}/submit", {"confirm_unchanged": "1"})
-    post(reviewer, f"/review/answers/{ids[0]}/changes", {"comment": "Bitte den Stand 2026 ergänzen."})
-    wait_for_jobs(mail_app)
+    done = decided(mail_app, "send-back", "changes", {"comment": "Bitte den Stand 2026 ergänzen."})
+    addresses, ids = done.addresses, done.ids
 
     [mail] = smtp_server.to(addresses["sabine"])
     assert mail["Subject"].startswith("Antwort 1a zurückgegeben – FWG/2026/1")
@@ -32,12 +52,7 @@ def test_a_send_back_mails_the_staff_member_the_answer_label_the_comment_and_the
 
 
 def test_an_approval_mails_the_staff_member_too(mail_app, smtp_server):
-    addresses = give_addresses(mail_app, "approval")
-    staff, reviewer = login(mail_app, "staff"), login(mail_app, "reviewer")
-    ids = drafted(mail_app, staff)
-    post(staff, f"/answers/{ids[1]}/submit", {"confirm_unchanged": "1"})
-    post(reviewer, f"/review/answers/{ids[1]}/approve", {"comment": ""})
-    wait_for_jobs(mail_app)
+    addresses = decided(mail_app, "approval", "approve", {"comment": ""}, answer=1).addresses
     [mail] = smtp_server.to(addresses["sabine"])
     assert mail["Subject"].startswith("Antwort 1b freigegeben – FWG/2026/1")
     assert "hat die Antwort 1b zur Anfrage FWG/2026/1" in mail.get_content()
@@ -48,22 +63,15 @@ def test_a_mail_server_that_is_down_does_not_break_the_send_back_and_the_adminis
 ):
     app = mailing_app(tmp_path, knowledge_dir, embedder, free_port())  # nothing listens there
     try:
-        give_addresses(app, "down")
-        staff, reviewer = login(app, "staff"), login(app, "reviewer")
-        ids = drafted(app, staff)
-        post(staff, f"/answers/{ids[0]}/submit", {"confirm_unchanged": "1"})
-        response = post(reviewer, f"/review/answers/{ids[0]}/changes", {"comment": "Quelle fehlt."})
-        assert response.status_code == 302
-        assert "geht mit Ihrem Kommentar zurück" in reviewer.get(response.headers["Location"]).get_data(as_text=True)
-        wait_for_jobs(app)
-        assert status(app, ids[0]) == "changes_requested"
-        assert "Antwort 1a zurückgegeben" in staff.get("/notifications/").get_data(as_text=True)
-        tasks = login(app, "admin").get("/tasks/").get_data(as_text=True)
+        done = decided(app, "down", "changes", {"comment": "Quelle fehlt."})
+        assert done.response.status_code == 302
+        assert "geht mit Ihrem Kommentar zurück" in done.reviewer.get(done.response.headers["Location"]).text
+        assert status(app, done.ids[0]) == "changes_requested"
+        assert "Antwort 1a zurückgegeben" in done.staff.get("/notifications/").text
+        tasks = login(app, "admin").get("/tasks/").text
         assert "1 E-Mail nicht versandt" in tasks
         assert "sabine-down@kreis.example" in tasks and "konnte nicht versandt werden" in tasks
     finally:
-        from tests.web.conftest import stop_app
-
         stop_app(app)
 
 
