@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from drafter.config import ParseLimits, Settings
 from drafter.errors import UnreadableDocument
 from drafter.knowledge_base import KnowledgeBase
-from drafter.loaders import load_document
+from drafter.loaders import load_document, progress
 from drafter.splitting import split_inquiry
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -108,6 +108,17 @@ def test_mixed_pdf_keeps_its_text_page_and_recognises_only_the_scanned_page(tmp_
     assert (first.number, second.number) == (1, 2)
     assert document.metadata["ocr_pages"] == "2"
     assert "ocr_failed_pages" not in document.metadata
+
+
+def test_each_scanned_page_is_reported_from_the_reading_process_as_it_starts(tmp_path: Path) -> None:
+    pdf = FPDF(unit="pt")
+    add_text_page(pdf)
+    add_scanned_page(pdf, scan())
+    add_scanned_page(pdf, scan())
+    messages: list[str] = []
+    with progress.reporting_to(messages.append):
+        load_document(save(pdf, tmp_path / "gemischt.pdf"))
+    assert messages == ["Seite 2 von 3 wird erkannt", "Seite 3 von 3 wird erkannt"]  # page 1 has its text layer
 
 
 def test_page_that_cannot_be_recognised_is_reported_by_number_and_the_rest_loads(tmp_path: Path) -> None:

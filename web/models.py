@@ -469,6 +469,8 @@ class IngestionJob(db.Model):
     owner: Mapped[str | None] = mapped_column(String(120))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """How often a process has claimed the job; bounded by JOB_MAX_ATTEMPTS (web/jobs.py)."""
+    progress: Mapped[str | None] = mapped_column(String(200))
+    """How far reading the file has got („Seite 3 von 12 wird erkannt“), shown while the job runs."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

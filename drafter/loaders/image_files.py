@@ -20,7 +20,7 @@ from .pdf_files import join_pages
 
 def load_image(path: Path, data: bytes, limits: ParseLimits) -> LoadedDocument:
     frames = image_pages(path, data, limits)
-    recognition = recognise_pages(frames, limits)
+    recognition = recognise_pages(frames, limits, len(frames))
     # A page that failed stays an empty page, so the others keep their numbers.
     text, spans = join_pages([normalize_text(recognition.texts.get(number, "")) for number, _ in frames])
     if not text:

@@ -27,6 +27,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from drafter.config import ParseLimits
 from drafter.errors import UnreadableDocument
 
+from . import progress
 from .limits import check_count
 
 OCR_PAGES = "ocr_pages"
@@ -89,12 +90,15 @@ def page_list(numbers: Iterable[int]) -> str:
     return ", ".join(str(number) for number in numbers)
 
 
-def recognise_pages(pages: Iterable[tuple[int, Callable[[], Image.Image]]], limits: ParseLimits) -> Recognition:
+def recognise_pages(
+    pages: Iterable[tuple[int, Callable[[], Image.Image]]], limits: ParseLimits, page_count: int
+) -> Recognition:
     """Recognise each (page number, image maker) in turn; a failure is noted for its page and the next one follows.
 
     Images are made one at a time, so a long scan never holds more than one page image.
     Once Tesseract has used DRAFTER_OCR_CPU_SECONDS for this document, the remaining pages
-    are reported as not recognised instead of the whole file being stopped.
+    are reported as not recognised instead of the whole file being stopped. Each page is
+    reported (`progress`) as it starts, numbered among the document's `page_count` pages.
     """
     # Tesseract's OpenMP threads would take every core of a machine that serves tens of users.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -103,6 +107,7 @@ def recognise_pages(pages: Iterable[tuple[int, Callable[[], Image.Image]]], limi
         if _tesseract_seconds() >= limits.ocr_cpu_seconds:
             result.failed[number] = "Rechenzeit für die Texterkennung aufgebraucht, DRAFTER_OCR_CPU_SECONDS"
             continue
+        progress.report(progress.page_message(number, page_count))
         try:
             image = make_image()
             result.texts[number] = recognise_image(image, limits)

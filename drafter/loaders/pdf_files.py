@@ -93,7 +93,8 @@ def recognise_scanned_pages(data: bytes, raw_pages: list[str], limits: ParseLimi
         return Recognition()
     document = pypdfium2.PdfDocument(data)
     try:
-        return recognise_pages([(number, _renderer(document, number, limits.ocr_dpi)) for number in scanned], limits)
+        renderers = [(number, _renderer(document, number, limits.ocr_dpi)) for number in scanned]
+        return recognise_pages(renderers, limits, len(raw_pages))
     finally:
         document.close()
 

@@ -43,6 +43,7 @@ from typing import Any, TypeVar
 from drafter.config import ParseLimits
 from drafter.errors import ParsingAborted
 
+from . import progress
 from .limits import german_number
 
 T = TypeVar("T")
@@ -214,7 +215,8 @@ def _run_child(request: socket.socket) -> None:
         # SIGXCPU at the soft limit ends the process; the hard limit (SIGKILL) is there should anything catch it.
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
         try:
-            outcome = ("ok", function(*args), "")
+            with progress.reporting_to(lambda message: _send_frame(request, pickle.dumps(("progress", message)))):
+                outcome = ("ok", function(*args), "")
         except MemoryError:
             outcome = ("memory", None, "")
         except Exception as error:
@@ -255,15 +257,20 @@ def _read_exactly(connection: socket.socket, size: int) -> bytes:
 
 
 def _read_frames(connection: socket.socket) -> list[tuple[Any, ...]]:
-    """Every frame until both the child and the server have closed their ends; a frame cut off is dropped."""
+    """Every frame until both the child and the server have closed their ends; a frame cut off is dropped.
+    The child's progress messages are passed on to this thread's reporter as they come."""
     frames = []
     while True:
         try:
-            frames.append(pickle.loads(_read_frame(connection)))
+            frame = pickle.loads(_read_frame(connection))
         except EOFError:
             return frames
         except pickle.UnpicklingError:  # the child was killed while writing
             continue
+        if frame[0] == "progress":
+            progress.report(frame[1])
+        else:
+            frames.append(frame)
 
 
 def _address_space() -> int:

@@ -1,4 +1,5 @@
-"""Directory sign-in (issue 15): an account from the county's directory carries the DN of its entry.
+"""Issue 15: an account from the county's directory carries the DN of its entry, and an ingestion job how far
+the recognition of a scan has got.
 
 An account without a DN is local and signs in with its own password, as every account did before.
 
@@ -22,8 +23,10 @@ def upgrade():
     # on that deletes what refers to the accounts (ON DELETE CASCADE).
     op.add_column("users", sa.Column("directory_dn", sa.String(500), nullable=True))
     op.create_index("ix_users_directory_dn", "users", ["directory_dn"], unique=True)
+    op.add_column("ingestion_jobs", sa.Column("progress", sa.String(200), nullable=True))
 
 
 def downgrade():
+    op.drop_column("ingestion_jobs", "progress")
     op.drop_index("ix_users_directory_dn", "users")
     op.drop_column("users", "directory_dn")
