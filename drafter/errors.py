@@ -125,5 +125,16 @@ class EmbeddingModelUnavailable(DrafterError):
         )
 
 
+class StorageUnavailable(DrafterError):
+    """The disk under the data directory refuses to write (read-only, full, no permission); nothing was changed."""
+
+    def __init__(self, folder: Path | str, reason: str) -> None:
+        super().__init__(
+            f"Der Speicherort „{folder}“ kann gerade nicht beschrieben werden ({reason}); es wurde nichts geändert. "
+            "Bitte die Administration informieren. Sobald wieder Platz ist oder geschrieben werden darf, geht es "
+            "ohne Neustart weiter; dann bitte erneut versuchen."
+        )
+
+
 class LLMUnavailable(DrafterError):
     """The configured language model could not be reached or answered unusably."""

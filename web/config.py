@@ -51,6 +51,21 @@ def parse_period(text: str) -> tuple[int, int]:
     raise ValueError(f"Frist „{text}“ ist ungültig; erlaubt sind z. B. 1m, 14d oder 3w.")
 
 
+def extendable_kinds(text: str) -> frozenset[str]:
+    """The kinds whose deadline staff may extend, from "ifg,ltranspg"; "keine" allows none. The default leaves
+    out council inquiries: their period is the Geschäftsordnung's, which a county adds here if it provides for one."""
+    if text.strip().lower() in {"keine", "none"}:
+        return frozenset()
+    kinds = frozenset(kind.strip().lower() for kind in text.split(",") if kind.strip())
+    unknown = sorted(kinds - set(INQUIRY_KINDS))
+    if unknown:
+        raise ValueError(
+            f"DRAFTER_DEADLINE_EXTENDABLE nennt unbekannte Arten ({', '.join(unknown)}); "
+            f"erlaubt sind {', '.join(INQUIRY_KINDS)}."
+        )
+    return kinds
+
+
 def database_url(instance_path: Path) -> str:
     url = _env("DATABASE_URL", f"sqlite:///{instance_path / 'drafter.sqlite'}")
     if url.startswith("postgres://"):  # the form many hosting tools still hand out
@@ -102,6 +117,7 @@ def defaults_from_env(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(float(_env("DRAFTER_MAX_UPLOAD_MB", "200")) * mb),
         "MAX_FORM_MEMORY_SIZE": 4 * mb,
         "DEADLINES": {kind: _env(f"DRAFTER_DEADLINE_{kind.upper()}", "1m") for kind in INQUIRY_KINDS},
+        "DEADLINE_EXTENDABLE": extendable_kinds(_env("DRAFTER_DEADLINE_EXTENDABLE", "ifg,ltranspg,vig,citizen")),
         "STATE": _env("DRAFTER_STATE", "RP").upper(),
         "LEGAL_BASIS": {
             kind: _env(f"DRAFTER_LEGAL_BASIS_{kind.upper()}", text) for kind, text in DEFAULT_LEGAL_BASIS.items()

@@ -271,6 +271,22 @@ class Inquiry(db.Model):
         return InquiryStatus(self.status)
 
 
+class DeadlineExtension(db.Model):
+    """The deadline moved later, with the reason (web/inquiries/deadlines.py); `Inquiry.deadline` holds the newest
+    date, these rows say who moved it from when to when and why."""
+
+    __tablename__ = "deadline_extensions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), index=True)
+    previous_deadline: Mapped[date]
+    new_deadline: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    extended_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    extended_by: Mapped[User] = relationship(lazy="joined")
+
+
 class Question(db.Model):
     """A sub-question of an inquiry, as detected by the splitter and corrected by staff."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -17,7 +18,14 @@ from web.answers.rules import drafting_busy, export_problem, split_locked
 from web.answers.workflow import mark_sent as record_sent
 from web.database import db
 from web.inquiries import split_editing
-from web.inquiries.deadlines import deadline_note, deadline_state
+from web.inquiries.deadlines import (
+    LEGAL_PERIODS,
+    ExtensionRefused,
+    deadline_note,
+    deadline_state,
+    extension,
+    may_extend,
+)
 from web.inquiries.form import FROM_TEXT, PERSONAL_FIELDS, read_from_text, read_metadata_form, read_new_inquiry
 from web.inquiries.listing import RowData, list_row
 from web.inquiries.queries import get_inquiry, staff_users
@@ -26,6 +34,7 @@ from web.models import (
     OPEN_INQUIRY_STATUSES,
     AnswerStatus,
     Comment,
+    DeadlineExtension,
     Draft,
     Inquiry,
     InquiryStatus,
@@ -218,12 +227,19 @@ def _assignee(value: str) -> int | None:
 @bp.route("/<int:inquiry_id>")
 @roles_required(*READ_INQUIRIES)
 def detail(inquiry_id: int):
-    inquiry = get_inquiry(inquiry_id)
+    return _detail_page(get_inquiry(inquiry_id))
+
+
+def _detail_page(inquiry: Inquiry, extension_form: dict[str, str] | None = None, extension_error: str | None = None):
+    """The inquiry's page; after a refused deadline extension with what was entered and why it was refused."""
     decisions = db.session.scalars(
         select(ReviewDecision).where(ReviewDecision.inquiry_id == inquiry.id).order_by(ReviewDecision.id)
     ).all()
     comments = db.session.scalars(
         select(Comment).where(Comment.inquiry_id == inquiry.id, Comment.draft_id.is_(None)).order_by(Comment.id)
+    ).all()
+    extensions = db.session.scalars(
+        select(DeadlineExtension).where(DeadlineExtension.inquiry_id == inquiry.id).order_by(DeadlineExtension.id)
     ).all()
     return render_template(
         "inquiries/detail.html",
@@ -231,18 +247,66 @@ def detail(inquiry_id: int):
         decisions=[d for d in decisions if d.draft_id is None],
         comments=comments,
         export_problem=export_problem(inquiry),
-        deadline_note=deadline_note(
-            inquiry.received_on,
-            inquiry.deadline,
-            current_app.config["DEADLINES"][inquiry.kind],
-            current_app.config["STATE"],
-        ),
+        deadline_note=deadline_note(inquiry, current_app.config, extended=bool(extensions)),
+        extensions=extensions,
+        may_extend_deadline=may_extend(inquiry, current_app.config) and not inquiry.sent_at,
+        extension_hint=LEGAL_PERIODS[inquiry.kind].extension,
+        extension_form=extension_form or {},
+        extension_error=extension_error,
         split_locked=split_locked(inquiry),
         busy=drafting_busy(inquiry),
         split_points=split_editing.split_points,
         suggest_label=split_editing.suggest_label,
         groups=split_editing.groups(inquiry),
     )
+
+
+@bp.route("/<int:inquiry_id>/deadline", methods=["POST"])
+@roles_required(*EDIT_INQUIRIES)
+def extend_deadline(inquiry_id: int):
+    """A later deadline with the reason; kept with who and when, in the audit log, and shown on the page."""
+    inquiry = get_inquiry(inquiry_id)
+    entered = {key: request.form.get(key, "").strip() for key in ("new_deadline", "reason")}
+    try:
+        requested = _form_date(entered["new_deadline"])
+        due, moved_because = extension(inquiry, requested, entered["reason"], current_app.config)
+    except ExtensionRefused as error:
+        return _detail_page(inquiry, entered, str(error)), 400
+    previous = inquiry.deadline
+    db.session.add(
+        DeadlineExtension(
+            inquiry_id=inquiry.id,
+            previous_deadline=previous,
+            new_deadline=due,
+            reason=entered["reason"],
+            extended_by_id=current_user.id,
+        )
+    )
+    inquiry.deadline = due
+    audit.record(
+        "deadline_extended",
+        "inquiry",
+        inquiry.id,
+        inquiry_id=inquiry.id,
+        summary=f"Frist verlängert vom {previous:%d.%m.%Y} auf den {due:%d.%m.%Y}",
+        reason=entered["reason"],
+    )
+    db.session.commit()
+    message = f"Die Frist wurde bis zum {due:%d.%m.%Y} verlängert."
+    if moved_because:
+        message += f" Der {requested:%d.%m.%Y} fällt auf {moved_because}; die Frist endet am nächsten Werktag."
+    flash(message, "success")
+    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id, _anchor="frist"))
+
+
+def _form_date(text: str) -> date | None:
+    """A date as the date field sends it (2027-01-04) or as typed without one (04.01.2027); None when neither."""
+    for parse in (date.fromisoformat, lambda value: datetime.strptime(value, "%d.%m.%Y").date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return None
 
 
 @bp.route("/<int:inquiry_id>/edit", methods=["GET", "POST"])

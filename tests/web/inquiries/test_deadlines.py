@@ -1,5 +1,6 @@
-"""Deadlines that follow the law: a period ending on a weekend or a public holiday of the Land moves to the next
-working day (§ 31 Abs. 3 VwVfG, § 193 BGB; issue 14)."""
+"""Deadlines that follow the law: the period of each kind with the rule it comes from, a period ending on a weekend
+or a public holiday of the Land moving to the next working day (§ 31 Abs. 3 VwVfG, § 193 BGB), and extensions with a
+reason that the list and the page then follow (issue 14)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.web.conftest import post
 from tests.web.inquiries.test_inquiries import new_inquiry
+from tests.web.letters.test_letter import approved
+from web.config import extendable_kinds
 from web.database import db
-from web.inquiries.deadlines import compute_deadline, deadline_for
-from web.models import Inquiry
+from web.inquiries.deadlines import compute_deadline, deadline_for, period_rule
+from web.models import AuditEntry, DeadlineExtension, Inquiry
 
 
 def test_a_month_from_the_first_of_december_ends_on_the_first_working_day_after_new_year():
@@ -52,8 +56,113 @@ def test_a_new_inquiry_gets_the_deadline_of_the_configured_land(app, staff, stat
         assert db.session.scalar(select(Inquiry.deadline)) == expected
 
 
-def test_the_inquiry_page_says_why_its_deadline_moved(app, staff):
-    new_inquiry(staff, text="1. Wie viele Schulen gibt es?", received_on="2026-12-01")
+def test_the_inquiry_page_names_the_legal_rule_and_says_why_its_deadline_moved(app, staff):
+    new_inquiry(staff, text="1. Wie viele Schulen gibt es?", kind="ltranspg", received_on="2026-12-01")
     page = staff.get("/inquiries/1").get_data(as_text=True)
-    assert "04.01.2027" in page
-    assert "Das Fristende 01.01.2027 fällt auf einen Feiertag (Neujahr)" in page
+    assert (
+        "Frist nach § 12 Abs. 3 LTranspG: ein Monat ab Eingang. Das Fristende 01.01.2027 fällt auf einen Feiertag "
+        "(Neujahr), daher verschoben auf den nächsten Werktag, den 04.01.2027" in page
+    )
+
+
+def test_each_kind_names_where_its_period_comes_from():
+    assert period_rule("ifg", "1m") == "Frist nach § 7 Abs. 5 Satz 2 IFG: ein Monat ab Eingang"
+    assert period_rule("vig", "1m") == "Frist nach § 5 Abs. 2 VIG: ein Monat ab Eingang"
+    assert period_rule("council", "4w") == "Frist nach der Geschäftsordnung des Kreistages: 4 Wochen ab Eingang"
+    assert period_rule("citizen", "10d").endswith("für Bürgeranfragen: 10 Tage ab Eingang")
+    # A county that sets another period than the statute's is not told the statute says so.
+    assert period_rule("ifg", "2m") == (
+        "Frist nach Vorgabe der Kreisverwaltung: 2 Monate ab Eingang (gesetzlich ein Monat nach § 7 Abs. 5 Satz 2 IFG)"
+    )
+
+
+def test_a_council_inquiry_follows_the_period_of_the_geschaeftsordnung_as_configured(app, staff):
+    app.config["DEADLINES"] = app.config["DEADLINES"] | {"council": "4w"}
+    new_inquiry(staff, text="1. Wie viele Schulen gibt es?", kind="council", received_on="2026-01-14")
+    with app.app_context():
+        assert db.session.get(Inquiry, 1).deadline == date(2026, 2, 11)
+    page = staff.get("/inquiries/1").get_data(as_text=True)
+    assert "Frist nach der Geschäftsordnung des Kreistages: 4 Wochen ab Eingang; endet am 11.02.2026." in page
+    # The Geschäftsordnung provides for no extension unless the county says so.
+    assert "Frist verlängern" not in page
+    refused = post(staff, "/inquiries/1/deadline", {"new_deadline": "2026-03-02", "reason": "Umfangreich."})
+    assert refused.status_code == 400 and "keine Fristverlängerung vorgesehen" in refused.get_data(as_text=True)
+
+
+def extend(client, new_deadline: str, reason: str, **kwargs):
+    return post(client, "/inquiries/1/deadline", {"new_deadline": new_deadline, "reason": reason}, **kwargs)
+
+
+def test_staff_extend_a_deadline_with_a_reason_and_the_page_and_audit_log_say_who_when_and_why(app, staff):
+    new_inquiry(staff, text="1. Wie viele Schulen gibt es?", kind="ltranspg", received_on="2026-12-01")
+    page = staff.get("/inquiries/1").get_data(as_text=True)
+    assert "Umweltinformationen auf höchstens zwei Monate" in page  # what § 12 Abs. 3 LTranspG allows
+    # 31 January 2027 is a Sunday: the new deadline, too, ends on the next working day.
+    response = extend(staff, "2027-01-31", "Umfangreiche Akten aus drei Fachbereichen.", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Die Frist wurde bis zum 01.02.2027 verlängert. Der 31.01.2027 fällt auf einen Sonntag" in page
+    assert (
+        "hat die Frist am" in page
+        and "vom 04.01.2027 auf den 01.02.2027 verlängert. Begründung: <q>Umfangreiche Akten aus drei Fachbereichen.</q>"
+        in page
+    )
+    assert "Die Frist wurde verlängert (siehe Fristverlängerungen)." in page
+    with app.app_context():
+        assert db.session.get(Inquiry, 1).deadline == date(2027, 2, 1)
+        step = db.session.scalar(select(DeadlineExtension))
+        assert (step.previous_deadline, step.new_deadline, step.extended_by.username) == (
+            date(2027, 1, 4),
+            date(2027, 2, 1),
+            "sabine",
+        )
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "deadline_extended"))
+        assert (
+            "Frist verlängert vom 04.01.2027 auf den 01.02.2027" in entry.detail
+            and "drei Fachbereichen" in entry.detail
+        )
+
+
+def test_an_extension_without_a_reason_or_to_an_earlier_date_is_refused_and_keeps_what_was_entered(app, staff):
+    new_inquiry(staff, text="1. Wie viele Schulen gibt es?", kind="ifg", received_on="2026-12-01")
+    refused = extend(staff, "2027-02-15", "")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Bitte begründen, warum die Frist verlängert wird" in page
+    assert 'value="2027-02-15"' in page and '<details class="deadline-extension" open>' in page
+    refused = extend(staff, "2027-01-04", "Dritte beteiligt (§ 8 IFG).")
+    page = refused.get_data(as_text=True)
+    assert "Das neue Fristende muss nach der bisherigen Frist (04.01.2027) liegen." in page
+    assert "Dritte beteiligt (§ 8 IFG).</textarea>" in page
+    assert "Bitte das neue Fristende als Datum angeben" in extend(staff, "morgen", "Dritte.").get_data(as_text=True)
+    assert extend(staff, "15.02.2027", "Dritte beteiligt (§ 8 IFG).").status_code == 302  # typed the German way
+    with app.app_context():
+        assert db.session.get(Inquiry, 1).deadline == date(2027, 2, 15)
+        assert len(db.session.scalars(select(DeadlineExtension)).all()) == 1
+
+
+def test_the_list_sorts_and_counts_by_the_extended_deadline(app, staff):
+    new_inquiry(staff, reference="A-1", text="1. Erste Frage?", kind="ltranspg", received_on="2026-11-20")
+    new_inquiry(staff, reference="B-2", text="1. Zweite Frage?", kind="ltranspg", received_on="2026-11-25")
+    listed = staff.get("/inquiries/").get_data(as_text=True)
+    assert listed.index("A-1") < listed.index("B-2")  # 21.12.2026 before 28.12.2026
+    extend(staff, "2027-03-01", "Beteiligung Dritter.")
+    listed = staff.get("/inquiries/").get_data(as_text=True)
+    assert listed.index("B-2") < listed.index("A-1") and "01.03.2027" in listed and "21.12.2026" not in listed
+
+
+def test_extending_the_deadline_of_an_approved_reply_keeps_the_approval_the_letter_holds_no_deadline(
+    app, staff, reviewer
+):
+    app.config["DEADLINE_EXTENDABLE"] = extendable_kinds("council")  # a Geschäftsordnung with a Zwischenbescheid
+    approved(app, staff, reviewer)
+    assert extend(staff, "2026-06-01", "Zwischenbescheid an die Fraktion.").status_code == 302
+    with app.app_context():
+        inquiry = db.session.get(Inquiry, 1)
+        assert inquiry.reply_approved and inquiry.deadline == date(2026, 6, 1)
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "reply_approval_revoked")) is None
+    assert staff.get("/inquiries/1/letter/download").status_code == 200
+
+
+def test_unknown_kinds_in_the_extension_setting_are_named():
+    assert extendable_kinds("keine") == frozenset()
+    with pytest.raises(ValueError, match="unbekannte Arten \\(kreistag\\)"):
+        extendable_kinds("ifg, kreistag")

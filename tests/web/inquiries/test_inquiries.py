@@ -16,6 +16,7 @@ from web.inquiries.listing import RowData
 from web.inquiries.views import LIST_COLUMNS
 from web.knowledge_store import knowledge_base
 from web.models import Inquiry, User
+from web.templating import today_local
 
 EML = b"""From: Erika Mustermann <erika@example.org>
 To: poststelle@example.org
@@ -159,7 +160,7 @@ def _add(app, reference, received, deadline, status="drafting", subject="Betreff
 
 
 def test_list_marks_overdue_inquiries_in_words_and_sorts(app, staff):
-    today = date.today()
+    today = today_local()
     _add(app, "ALT-1", today - timedelta(days=40), today - timedelta(days=5), subject="Hallenbad")
     _add(app, "NEU-2", today, today + timedelta(days=30), subject="Radwege")
     _add(app, "FERTIG-3", today - timedelta(days=60), today - timedelta(days=20), status="sent", subject="Kita")
@@ -179,7 +180,7 @@ def test_list_marks_overdue_inquiries_in_words_and_sorts(app, staff):
 
 def test_list_applies_each_views_own_filters(app, staff):
     """Each view of the list gets the rows of its own filters, and their count."""
-    today, later = date.today(), date.today() + timedelta(days=30)
+    today, later = today_local(), today_local() + timedelta(days=30)
     _add(app, "EINS-1", today, later, subject="Radwege")
     _add(app, "ZWEI-2", today, later, status="in_review", subject="Hallenbad")
     _add(app, "DREI-3", today, later, status="sent", subject="Radweg Nord", assignee="stefan")
@@ -199,7 +200,7 @@ def test_list_applies_each_views_own_filters(app, staff):
 
 def test_list_shows_changes_at_once(app, staff):
     """A changed subject, status or assignee name must show on the next view of the list."""
-    today = date.today()
+    today = today_local()
     _add(app, "AZ-7", today, today + timedelta(days=30), subject="Hallenbad")
     assert "Hallenbad" in staff.get("/inquiries/").get_data(as_text=True)
     with app.app_context():
