@@ -32,6 +32,7 @@ from drafter.atomic_files import copy_durably, discard, remove_leftovers, replac
 from drafter.catalog import Catalog
 from drafter.chunking import chunk_document, index_text
 from drafter.config import Settings
+from drafter.disk_errors import disk_errors_translated, translate_disk_errors
 from drafter.document_metadata import detect_metadata, document_title, parse_date
 from drafter.embeddings import Embedder
 from drafter.errors import (
@@ -97,7 +98,13 @@ class KnowledgeBase:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data_dir)
+        with translate_disk_errors(self.data_dir):
+            self._open(embedder)
+
+    def _open(self, embedder: Embedder | None) -> None:
+        """The catalog and indexes; a disk that refuses to write is reported by __init__ as StorageUnavailable."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        settings = self.settings
         self.embedder = embedder or Embedder(
             settings.embedding_model, settings.embedding_device, settings.embedding_batch
         )
@@ -121,6 +128,8 @@ class KnowledgeBase:
                 self.keyword_index.recover()
         except LockTimeout:
             pass  # another process is writing; it or the next process to start cleans up
+        except OSError as error:  # a read-only or full disk: searching may still work, writing reports it
+            log.warning("Reste abgebrochener Schreibvorgänge nicht geprüft: %s", error)
 
     @property
     def vector_store(self) -> VectorStore:
@@ -142,6 +151,7 @@ class KnowledgeBase:
 
     # reading
 
+    @disk_errors_translated
     def documents(self) -> list[DocumentInfo]:
         return self.catalog.documents()
 
@@ -164,6 +174,7 @@ class KnowledgeBase:
             raise DocumentNotFound(chunk_id)
         return found
 
+    @disk_errors_translated
     def search(
         self,
         query: str,
@@ -218,6 +229,7 @@ class KnowledgeBase:
 
     # writing
 
+    @disk_errors_translated
     def ingest(
         self,
         paths: list[Path],
@@ -250,6 +262,7 @@ class KnowledgeBase:
                 self._rebuild_keyword_index()
         return report
 
+    @disk_errors_translated
     def ingest_file(
         self, upload: Path, target: Path, doc_type: DocType | None = None, *, again: bool = False
     ) -> FileResult:
@@ -281,6 +294,7 @@ class KnowledgeBase:
         finally:
             discard(staged)
 
+    @disk_errors_translated
     def remove(self, reference: str) -> DocumentInfo:
         matches = self.catalog.find_documents(reference) or self.catalog.find_documents(str(Path(reference).resolve()))
         if not matches:
@@ -292,6 +306,7 @@ class KnowledgeBase:
             self._rebuild_keyword_index()
         return matches[0]
 
+    @disk_errors_translated
     def update_metadata(
         self,
         doc_id: str,
@@ -319,12 +334,14 @@ class KnowledgeBase:
             )
         return self.document(doc_id)
 
+    @disk_errors_translated
     def reindex(self) -> None:
         """Rebuild the keyword index and embed every passage that has no vector for the current model."""
         with self._writing(vectors=True):
             self._embed_existing(self._documents_without_vectors(), show_progress=False)
             self._rebuild_keyword_index()
 
+    @disk_errors_translated
     def rebuild_derived(self, reembed: Collection[str], orphaned: Collection[str]) -> None:
         """Repair what is derived from the catalog (`drafter.consistency`): vectors of documents the catalog no
         longer has are deleted, the vectors of `reembed` computed anew, the keyword index rebuilt."""

@@ -9,6 +9,7 @@ from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from drafter.errors import StorageUnavailable
 from drafter.models import DraftStatus
 from web.database import db
 from web.models import AnswerStatus, InquiryKind, JobState, Role
@@ -105,6 +106,11 @@ def init_app(app: Flask) -> None:
             "Aus Sicherheitsgründen sind gerade keine weiteren Versuche möglich. "
             "Bitte warten Sie eine Minute und versuchen Sie es dann erneut.",
         )
+
+    @app.errorhandler(StorageUnavailable)
+    def _storage_unavailable(error):
+        db.session.rollback()  # nothing of a half-done action is kept
+        return _error_page(503, "Speicher nicht beschreibbar", str(error))
 
     @app.errorhandler(500)
     def _server_error(error):

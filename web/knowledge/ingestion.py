@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
 from drafter.atomic_files import remove_leftovers
+from drafter.disk_errors import translate_disk_errors
 from drafter.errors import DocumentTooLarge, UnsupportedFileType
 from drafter.loaders import SUPPORTED_SUFFIXES, progress
 from drafter.models import DocType
@@ -61,26 +62,31 @@ def incoming_dir() -> Path:
 def accept_uploads(
     files: list[FileStorage], doc_type: DocType | None, doc_date: str | None, user: User
 ) -> tuple[str, list[IngestionJob]]:
-    """Store each file and create its job; refused files get a failed job with the reason."""
+    """Store each file and create its job; refused files get a failed job with the reason.
+
+    A disk that refuses the files raises StorageUnavailable (shown as a German error page; the request's
+    database changes are rolled back, so no job names a file that is not there).
+    """
     batch = secrets.token_hex(8)
     limit = current_app.config["MAX_FILE_BYTES"]
-    incoming_dir().mkdir(parents=True, exist_ok=True)
     jobs = []
-    for upload in files:
-        name = safe_filename(upload.filename or "")
-        job = IngestionJob(
-            batch=batch,
-            filename=name,
-            doc_type=str(doc_type) if doc_type else None,
-            doc_date=doc_date,
-            requested_by_id=user.id,
-        )
-        db.session.add(job)
-        db.session.flush()
-        job.error = _store(upload, job, limit)
-        if job.error:
-            job.state, job.result, job.finished_at = JobState.FAILED, "failed", utcnow()
-        jobs.append(job)
+    with translate_disk_errors(incoming_dir()):
+        incoming_dir().mkdir(parents=True, exist_ok=True)
+        for upload in files:
+            name = safe_filename(upload.filename or "")
+            job = IngestionJob(
+                batch=batch,
+                filename=name,
+                doc_type=str(doc_type) if doc_type else None,
+                doc_date=doc_date,
+                requested_by_id=user.id,
+            )
+            db.session.add(job)
+            db.session.flush()
+            job.error = _store(upload, job, limit)
+            if job.error:
+                job.state, job.result, job.finished_at = JobState.FAILED, "failed", utcnow()
+            jobs.append(job)
     audit.record("documents_uploaded", "ingestion_batch", batch, files=[j.filename for j in jobs])
     return batch, jobs
 
@@ -100,14 +106,18 @@ def _store(upload: FileStorage, job: IngestionJob, limit: int) -> str | None:
         return str(UnsupportedFileType(job.filename, ", ".join(sorted(SUPPORTED_SUFFIXES))))
     target = incoming_dir() / f"{job.id}{suffix}"
     size = 0
-    with open(target, "wb") as handle:
-        while block := upload.stream.read(_CHUNK):
-            size += len(block)
-            if size > limit:
-                break
-            handle.write(block)
-        handle.flush()
-        os.fsync(handle.fileno())  # on disk before the job that names it is committed
+    try:
+        with open(target, "wb") as handle:
+            while block := upload.stream.read(_CHUNK):
+                size += len(block)
+                if size > limit:
+                    break
+                handle.write(block)
+            handle.flush()
+            os.fsync(handle.fileno())  # on disk before the job that names it is committed
+    except OSError:
+        target.unlink(missing_ok=True)  # half a file on a full disk
+        raise
     job.size = size
     if size > limit:
         target.unlink(missing_ok=True)
