@@ -200,10 +200,26 @@ def _connect(settings: DirectorySettings, user: str, password: str) -> ldap3.Con
     return connection
 
 
+def _text(value: object) -> str:
+    """An attribute value as text: without the schema (not read, to save a round trip) some arrive as bytes."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
 def _first(entry: dict, name: str) -> str | None:
     values = entry.get(name) or []
     values = values if isinstance(values, list) else [values]
-    return str(values[0]) if values else None
+    return _text(values[0]) if values else None
+
+
+def _group_keys(dns: list) -> set[str]:
+    """The groups' DNs as compared with the configuration; one the server wrote oddly is left out, not fatal."""
+    keys = set()
+    for dn in dns:
+        try:
+            keys.add(normalize_dn(_text(dn)))
+        except ValueError:
+            log.warning("Gruppe %r aus dem Verzeichnis ist kein gültiger DN und wird übergangen.", dn)
+    return keys
 
 
 def _is_disabled(attributes: dict) -> bool:
@@ -225,12 +241,12 @@ def _find_person(connection: ldap3.Connection, settings: DirectorySettings, user
     entry, found = entries[0], entries[0]["attributes"]
     if _is_disabled(found):
         raise AccountDisabled(DISABLED)
-    groups = {normalize_dn(str(dn)) for dn in found.get("memberOf") or []}
+    groups = _group_keys(found.get("memberOf") or [])
     if settings.group_base:
         group_filter = settings.group_filter.replace("{dn}", escape_filter_chars(entry["dn"]))
         group_filter = group_filter.replace("{username}", escape_filter_chars(username))
         connection.search(settings.group_base, group_filter, attributes=["cn"])
-        groups |= {normalize_dn(group["dn"]) for group in connection.response or [] if group.get("dn")}
+        groups |= _group_keys([group["dn"] for group in connection.response or [] if group.get("dn")])
     return DirectoryPerson(
         dn=entry["dn"],
         display_name=_first(found, "displayName") or _first(found, "cn") or username,

@@ -51,6 +51,8 @@ PEOPLE = {
     "wechsel": ("Werner Wechsel", "werner.wechsel@talbach.example", ["drafter-staff"]),
 }
 GROUPS = ("drafter-staff", "drafter-reviewers", "drafter-admins", "fb-bauen", "kantine")
+# Shaped like Active Directory's: sAMAccountName, and userAccountControl 512 (normal) or 514 (disabled).
+AD_PEOPLE = {"hbecker": ("Hanna Becker", 512), "odeaktiv": ("Otto Deaktiv", 514)}
 # A groupOfUniqueNames, which the memberof overlay leaves alone: only a group search finds its members.
 UNIQUE_GROUP, UNIQUE_MEMBERS = "drafter-curators", ("pweber",)
 
@@ -59,6 +61,13 @@ include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
 include /etc/ldap/schema/nis.schema
+# The two attributes of Active Directory's user accounts that sign-in reads, with AD's OIDs (msuser.schema has
+# them too, but would also bring AD's own memberOf and mandatory attributes no test needs).
+attributetype ( 1.2.840.113556.1.4.8 NAME 'userAccountControl' EQUALITY integerMatch
+  SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+attributetype ( 1.2.840.113556.1.4.221 NAME 'sAMAccountName' EQUALITY caseIgnoreMatch
+  SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+objectclass ( 1.3.6.1.4.1.4203.666.11.1 NAME 'testADAccount' AUXILIARY MAY ( userAccountControl $ sAMAccountName ) )
 modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload memberof
@@ -95,7 +104,7 @@ class Directory:
         return ldap3.Connection(ldap3.Server(self.url), ADMIN_DN, ADMIN_PASSWORD, auto_bind=True)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -147,11 +156,19 @@ def _load_entries(directory: Directory) -> None:
         first, last = name.split()
         attributes = {"cn": name, "sn": last, "givenName": first, "displayName": name, "mail": mail}
         add(user_dn(uid), ["inetOrgPerson"], {**attributes, "uid": uid, "userPassword": USER_PASSWORD})
+    for name, (full_name, control) in AD_PEOPLE.items():
+        attributes = {"sn": full_name.split()[1], "displayName": full_name, "sAMAccountName": name}
+        attributes |= {"userAccountControl": str(control), "userPassword": USER_PASSWORD}
+        add(f"cn={full_name},{USER_BASE}", ["inetOrgPerson", "testADAccount"], attributes)
+        assert connection.result["result"] == 0, connection.result
     for group in GROUPS:
         members = [user_dn(uid) for uid, (_, _, groups) in PEOPLE.items() if group in groups] or [ADMIN_DN]
+        if group == "drafter-staff":
+            members += [f"cn={full_name},{USER_BASE}" for full_name, _ in AD_PEOPLE.values()]
         add(group_dn(group), ["groupOfNames"], {"cn": group, "member": members})
     members = [user_dn(uid) for uid in UNIQUE_MEMBERS]
     add(group_dn(UNIQUE_GROUP), ["groupOfUniqueNames"], {"cn": UNIQUE_GROUP, "uniqueMember": members})
+    assert connection.result["result"] == 0, connection.result
     connection.modify(user_dn("gesperrt"), {"pwdAccountLockedTime": [("MODIFY_REPLACE", ["000001010000Z"])]})
     assert connection.result["result"] == 0, connection.result
     connection.unbind()
@@ -166,7 +183,7 @@ def directory(tmp_path_factory) -> Iterator[Directory]:
     _write_certificates(folder)
     config = folder / "slapd.conf"
     config.write_text(_CONF.format(folder=folder, base=BASE, admin=ADMIN_DN, password=ADMIN_PASSWORD))
-    port = _free_port()
+    port = free_port()
     url = f"ldap://127.0.0.1:{port}"
     log = (folder / "slapd.log").open("w")
     # -d 0 keeps slapd in the foreground (no debug output), so the fixture owns the process and stops it.

@@ -18,6 +18,7 @@ from tests.web.accounts.conftest import (
     SERVICE_PASSWORD,
     USER_BASE,
     USER_PASSWORD,
+    free_port,
     group_dn,
     user_dn,
 )
@@ -147,6 +148,23 @@ def test_refused_sign_ins_say_why_in_german_and_create_no_account(ldap_app, user
     assert detail["reason"] == reason
 
 
+def test_active_directory_accounts_sign_in_by_samaccountname_unless_disabled(make_directory_app, directory):
+    ad_filter = "(sAMAccountName={username})"
+    app = make_directory_app(**directory_config(directory.url, LDAP_USER_FILTER=ad_filter))
+    assert sign_in(app, "hbecker")[1].status_code == 302
+    assert account(app, "hbecker").roles == {Role.STAFF}
+    _, response = sign_in(app, "odeaktiv")  # userAccountControl 514: ACCOUNTDISABLE set
+    assert response.status_code == 401
+    assert "Ihr Konto ist im Verzeichnisdienst deaktiviert oder gesperrt." in response.get_data(as_text=True)
+
+
+def test_a_service_account_the_directory_refuses_is_named_as_a_configuration_error(make_directory_app, directory):
+    app = make_directory_app(**directory_config(directory.url, LDAP_BIND_PASSWORD="veraltet"))
+    _, response = sign_in(app, "mmueller")
+    assert response.status_code == 401
+    assert "falsch eingerichtet (das Dienstkonto wurde abgelehnt)" in response.get_data(as_text=True)
+
+
 def test_a_group_change_takes_effect_at_the_next_sign_in(ldap_app, directory):
     admin = directory.admin()
     werner = user_dn("wechsel")
@@ -174,11 +192,7 @@ def test_a_group_change_takes_effect_at_the_next_sign_in(ldap_app, directory):
 
 
 def test_a_directory_that_is_down_is_named_and_local_accounts_still_sign_in(make_directory_app):
-    import socket
-
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]
+    closed = free_port()  # nobody listens there
     app = make_directory_app(**directory_config(f"ldap://127.0.0.1:{closed}", LDAP_TIMEOUT=2))
     _, response = sign_in(app, "mmueller")
     assert response.status_code == 503
