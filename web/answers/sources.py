@@ -69,6 +69,16 @@ CLOSE_RANK = 5
 MAX_KEYWORDS = 6
 
 
+MAX_QUERY_CHARS = 2_000
+"""A pasted passage is searched by its beginning; the embedding model reads only about 250 words of it anyway."""
+
+
+def search_query(entered: str) -> tuple[str, bool]:
+    """The query as searched (at most MAX_QUERY_CHARS) and whether it had to be shortened."""
+    query = entered.strip()
+    return query[:MAX_QUERY_CHARS].strip(), len(query) > MAX_QUERY_CHARS
+
+
 def hit_explanation(hit: SearchHit, query: str) -> str:
     """Why a passage was found: „Stichwörter: E-Akte, Organisationseinheiten · ähnlich formulierte frühere Frage“.
 

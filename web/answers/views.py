@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from drafter.errors import DocumentNotFound
 from drafter.models import DraftSentence, DraftStatus, SearchHit
+from drafter.retrieval.highlight import highlight_terms
 from web import audit
 from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
 from web.answers import answer_text, rules
@@ -29,7 +30,7 @@ from web.answers.citations import citation_record, passage_citation, quotable_se
 from web.answers.queries import get_draft
 from web.answers.rendering import answer_paragraphs, word_diff
 from web.answers.rules import WorkflowError, check_editable
-from web.answers.sources import hit_explanation, sources_of
+from web.answers.sources import MAX_QUERY_CHARS, hit_explanation, search_query, sources_of
 from web.answers.workflow import add_revision, submit, withdraw
 from web.database import db
 from web.inquiries.queries import get_inquiry
@@ -180,11 +181,13 @@ def revisions(draft_id: int):
     )
 
 
-@bp.route("/<int:draft_id>/passages")
+@bp.route("/<int:draft_id>/passages", methods=["GET", "POST"])
 @roles_required(*READ_INQUIRIES)
 def passages(draft_id: int):
+    """POST from the search form, since pasted search text may not fit into a URL; GET for links."""
     draft = get_draft(draft_id)
-    query = request.args.get("q", "").strip() or draft.question.text
+    entered, shortened = search_query((request.form if request.method == "POST" else request.args).get("q", ""))
+    query = entered or draft.question.text
     cited = {c.chunk_id for c in draft.citations}
     hits = [h for h in knowledge_base().search(query, k=FURTHER_PASSAGES + len(cited)) if h.chunk.chunk_id not in cited]
     template = "drafts/_passages.html" if request.headers.get("HX-Request") else "drafts/passages.html"
@@ -192,10 +195,15 @@ def passages(draft_id: int):
         template,
         draft=draft,
         inquiry=draft.question.inquiry,
-        hits=[(hit, _quotable(hit), hit_explanation(hit, query)) for hit in hits[:FURTHER_PASSAGES]],
+        hits=[
+            (hit, _quotable(hit), hit_explanation(hit, query), highlight_terms(hit.chunk.text, query))
+            for hit in hits[:FURTHER_PASSAGES]
+        ],
         found=plural(min(len(hits), FURTHER_PASSAGES), "weitere Fundstelle", "weitere Fundstellen"),
         answer_sentences=[s.text for s in draft.current.sentences],
-        query=request.args.get("q", "").strip(),
+        query=entered,
+        shortened=shortened,
+        max_query_chars=f"{MAX_QUERY_CHARS:,}".replace(",", "."),
         can_edit=current_user.has_role(*EDIT_INQUIRIES) and not rules.is_locked(draft),
     )
 

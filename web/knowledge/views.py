@@ -14,8 +14,10 @@ from sqlalchemy import select
 
 from drafter.errors import DocumentNotFound, KnowledgeBaseBusy
 from drafter.models import DocType
+from drafter.retrieval.highlight import highlight_terms
 from web import audit
 from web.accounts.permissions import CURATE, READ_KNOWLEDGE, roles_required
+from web.answers.sources import MAX_QUERY_CHARS, hit_explanation, search_query
 from web.database import db
 from web.knowledge.ingestion import QUEUE, accept_uploads, queue_reindex, remove_source_file
 from web.knowledge_store import knowledge_base
@@ -252,12 +254,14 @@ def reindex():
     return redirect(url_for("knowledge.jobs"))
 
 
-@bp.route("/search")
+@bp.route("/search", methods=["GET", "POST"])
 @roles_required(*READ_KNOWLEDGE)
 def search():
-    query = request.args.get("q", "").strip()
-    selected = [t for t in (_doc_type(v) for v in request.args.getlist("type")) if t]
-    date_from, date_to = _iso_date(request.args.get("from")), _iso_date(request.args.get("to"))
+    """GET for links to a search, POST from the form: a long pasted passage would not fit into a URL."""
+    entered = request.form if request.method == "POST" else request.args
+    query, shortened = search_query(entered.get("q", ""))
+    selected = [t for t in (_doc_type(v) for v in entered.getlist("type")) if t]
+    date_from, date_to = _iso_date(entered.get("from")), _iso_date(entered.get("to"))
     hits = []
     if query:
         hits = knowledge_base().search(
@@ -266,7 +270,9 @@ def search():
     return render_template(
         "knowledge/search.html",
         query=query,
-        hits=hits,
+        shortened=shortened,
+        max_query_chars=f"{MAX_QUERY_CHARS:,}".replace(",", "."),
+        hits=[(hit, highlight_terms(hit.chunk.text, query), hit_explanation(hit, query)) for hit in hits],
         doc_types=list(DocType),
         selected=selected,
         date_from=date_from or "",

@@ -86,8 +86,8 @@ def test_delete_removes_the_document_from_search(app, curator):
 def test_search_page_explains_each_score(app, curator):
     page = curator.get("/knowledge/search?q=Wunschkennzeichen+Gebühr").get_data(as_text=True)
     assert "Treffer für „Wunschkennzeichen Gebühr“" in page
-    assert re.search(r"<dt>Bedeutung</dt><dd>0\.\d{3} \(Rang \d+\)</dd>", page)
-    assert re.search(r"<dt>Stichwörter</dt><dd>\d+\.\d{3} \(Rang \d+\)</dd>", page)
+    assert re.search(r"<dt>Bedeutung</dt><dd>Rang \d+, Ähnlichkeit 0,\d{3}</dd>", page)  # German decimals
+    assert re.search(r"<dt>Stichwörter</dt><dd>Rang \d+, BM25-Wert \d+,\d</dd>", page)
     filtered = curator.get("/knowledge/search?q=Wunschkennzeichen&type=minutes").get_data(as_text=True)
     assert "Frühere Antwort" not in filtered.split("Treffer für")[1]
 
