@@ -17,6 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from web import audit
 from web.accounts import sessions
+from web.accounts.audit_reading import action_de, readable_rows
 from web.accounts.passwords import password_problem
 from web.accounts.permissions import ADMINISTER, roles_required
 from web.database import db
@@ -201,11 +202,11 @@ def audit_log():
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
     return render_template(
         "admin/audit.html",
-        entries=entries[:AUDIT_PAGE_SIZE],
+        rows=readable_rows(entries[:AUDIT_PAGE_SIZE]),
         has_next=len(entries) > AUDIT_PAGE_SIZE,
         page=page,
         action=action,
-        actions=actions,
+        actions=[(name, action_de(name)) for name in actions],
     )
 
 
