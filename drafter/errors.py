@@ -125,6 +125,15 @@ class EmbeddingModelUnavailable(DrafterError):
         )
 
 
+class VectorStoreUnavailable(DrafterError):
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(
+            f"Der Chroma-Server unter „{url}“ ist nicht erreichbar ({reason}). Bitte prüfen, ob er läuft "
+            "(`chroma run --path <Verzeichnis> --host <Adresse> --port <Port>`) und ob DRAFTER_CHROMA_URL "
+            "als http://host:port auf ihn zeigt."
+        )
+
+
 class StorageUnavailable(DrafterError):
     """The disk under the data directory refuses to write (read-only, full, no permission); nothing was changed."""
 

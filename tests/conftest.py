@@ -1,4 +1,5 @@
-"""Fixtures shared by every test module: the real embedding model, loaded once per session."""
+"""Fixtures shared by every test module: the real embedding model, loaded once per session, and a real
+PostgreSQL and Chroma server for the tests that need one, each started once per session when first asked for."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from drafter.config import Settings, quiet_third_party
 from drafter.embeddings import Embedder
+from tests.servers import ChromaServer, PostgresCluster
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -31,3 +33,19 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"Die öffentlichen Beispieldokumente fehlen ({SEEDS}); sie liegen in ../shared/.")
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def postgresql() -> PostgresCluster:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (Debian's `postgresql`), stopped and deleted at the end."""
+    cluster = PostgresCluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def chroma_server() -> ChromaServer:
+    """A real Chroma server (`chroma run`) on 127.0.0.1, on a temporary directory, stopped at the end."""
+    server = ChromaServer()
+    yield server
+    server.stop()

@@ -348,8 +348,8 @@ class Draft(db.Model):
         order_by="DraftRevision.number", cascade="all, delete-orphan", lazy="selectin"
     )
     citations: Mapped[list[CitationRecord]] = relationship(
-        order_by="CitationRecord.marker", cascade="all, delete-orphan"
-    )
+        order_by="(CitationRecord.marker, CitationRecord.id)", cascade="all, delete-orphan"
+    )  # by id within a marker too: SQLite keeps insertion order by itself, PostgreSQL does not
 
     @property
     def status_enum(self) -> AnswerStatus:

@@ -1,4 +1,4 @@
-"""Passage vectors in an embedded Chroma store, one collection per embedding model.
+"""Passage vectors in Chroma, one collection per embedding model: embedded by default, or on a Chroma server.
 
 Vectors are always computed by our own `Embedder` and passed in: Chroma's default embedding
 function would download a model. The collection name carries the model, so switching models
@@ -6,44 +6,63 @@ never mixes vectors of different spaces. A question/answer passage gets two vect
 the whole passage and one for its question alone, because a new question is most similar to
 the old question. Retrieval ranks the two views separately.
 
-Chroma's embedded client is not process-safe by itself: it caches one in-memory index per
-directory and never notices another process's writes. `reopen` drops that cache for our
-directory, which the knowledge base calls when another process has changed it. Opening is
-not read-only either: the first operation after opening applies Chroma's write-ahead log to
-the index and saves the index files (measured). So opening, adding and deleting hold
+Embedded (the default), Chroma is not process-safe by itself: a client keeps one in-memory index
+per directory and never notices another process's writes. `reopen`, which the knowledge base calls
+when another process has changed the directory, closes the client (Chroma then drops its index)
+and opens a new one; searches still running finish first, new ones wait for the new client.
+Opening is not read-only either: the first operation after opening applies Chroma's write-ahead
+log to the index and saves the index files (measured). So opening, adding and deleting hold
 `chroma.lock` beside the store, one process at a time; searches need no lock.
+
+With a server (`DRAFTER_CHROMA_URL`, started with `chroma run`), the server alone owns the files
+and serialises writes, so every host sees every write at once: no lock, nothing to reopen.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from drafter.config import quiet_third_party
+from drafter.errors import VectorStoreUnavailable
 from drafter.interprocess import file_lock
 
 log = logging.getLogger(__name__)
 
 
 class VectorStore:
-    def __init__(self, directory: Path, model_slug: str) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
+    def __init__(self, directory: Path, model_slug: str, server_url: str | None = None) -> None:
+        """`server_url` (http://host:port) uses that Chroma server; without it, an embedded store in `directory`."""
         self.directory = directory
+        self.server_url = server_url
         self.collection_name = f"passages-{model_slug}"[:60].strip("-_.")
         self._lock = directory.with_name(directory.name + ".lock")
-        with file_lock(self._lock):
+        self._turn = threading.Condition()
+        self._searching = 0
+        self._reopening = False
+        if server_url is None:
+            directory.mkdir(parents=True, exist_ok=True)
+        with self._writing():
             self._open()
+
+    def _writing(self) -> AbstractContextManager[object]:
+        return file_lock(self._lock) if self.server_url is None else nullcontext()
 
     def _open(self) -> None:
         quiet_third_party()
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        self._client = chromadb.PersistentClient(
-            path=str(self.directory), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        )
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if self.server_url is None:
+            self._client = chromadb.PersistentClient(path=str(self.directory), settings=settings)
+        else:
+            self._client = _server_client(self.server_url, settings)
         self._collection = self._client.get_or_create_collection(
             self.collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
@@ -52,19 +71,25 @@ class VectorStore:
     def reopen(self) -> None:
         """Read the directory anew, seeing what other processes have written since it was opened.
 
-        Searches already running on the old client finish on it; Chroma keeps it alive until then.
+        A server always answers with what every host wrote, so there is nothing to do. Embedded, Chroma
+        shares one client per directory within a process; closing ours releases it, so the new one reads
+        the directory from disk (another store on the same directory in this process would keep it alive).
         """
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        with file_lock(self._lock):
-            identifier = self._client._identifier  # the cache key Chroma itself uses for this directory
-            SharedSystemClient._identifier_to_system.pop(identifier, None)
-            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
-            self._open()
+        if self.server_url is not None:
+            return
+        with self._writing(), self._turn:
+            self._reopening = True
+            try:
+                self._turn.wait_for(lambda: self._searching == 0)
+                self._client.close()
+                self._open()
+            finally:
+                self._reopening = False
+                self._turn.notify_all()
 
     def add(self, chunk_ids: list[str], doc_ids: list[str], views: list[str], vectors: np.ndarray) -> None:
         """Store vectors; `views` names what each vector encodes ("passage" or "question")."""
-        with file_lock(self._lock):
+        with self._writing():
             for start in range(0, len(chunk_ids), 4000):
                 end = start + 4000
                 self._collection.upsert(
@@ -77,19 +102,50 @@ class VectorStore:
                 )
 
     def delete_document(self, doc_id: str) -> None:
-        with file_lock(self._lock):
+        with self._writing():
             self._collection.delete(where={"doc_id": doc_id})
 
     def count(self) -> int:
         return self._collection.count()
 
+    def vectors(self) -> np.ndarray:
+        """Every stored vector, in no particular order (for benchmarks that build on real vectors)."""
+        stored = self._collection.get(include=["embeddings"])["embeddings"]
+        return np.array(stored, dtype=np.float32)
+
     def query(self, vector: np.ndarray, n: int) -> dict[str, list[tuple[str, float]]]:
         """Per view ("passage", "question"), the most similar passages as (chunk_id, cosine), best first."""
-        # No count() first: it costs ~20 ms at 100k passages, and Chroma answers an empty or small collection as is.
-        result = self._collection.query(
-            query_embeddings=vector.reshape(1, -1), n_results=n, include=["metadatas", "distances"]
-        )
+        with self._turn:
+            self._turn.wait_for(lambda: not self._reopening)
+            self._searching += 1
+            collection = self._collection
+        try:
+            # No count() first: it costs ~20 ms at 100k passages, and Chroma answers a small collection as is.
+            result = collection.query(
+                query_embeddings=vector.reshape(1, -1), n_results=n, include=["metadatas", "distances"]
+            )
+        finally:
+            with self._turn:
+                self._searching -= 1
+                self._turn.notify_all()
         views: dict[str, list[tuple[str, float]]] = {"passage": [], "question": []}
         for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
             views[str(meta["view"])].append((str(meta["chunk_id"]), 1.0 - float(distance)))
         return views
+
+
+def _server_client(url: str, settings: object) -> object:
+    import chromadb
+
+    address = urlsplit(url)
+    if address.scheme not in {"http", "https"} or not address.hostname:
+        raise VectorStoreUnavailable(url, "keine Adresse der Form http://host:port")
+    try:
+        return chromadb.HttpClient(
+            host=address.hostname,
+            port=address.port or (443 if address.scheme == "https" else 80),
+            ssl=address.scheme == "https",
+            settings=settings,
+        )
+    except ValueError as error:  # Chroma's way of saying it found no server there
+        raise VectorStoreUnavailable(url, str(error)) from error

@@ -4,10 +4,14 @@ and logged-in clients per role.
 The sample knowledge base (the fictional „Landkreis Talbach“ documents in knowledge/documents)
 is ingested once per session with the real embedding model; each app gets its own copy, so
 tests that upload or delete documents do not affect one another.
+
+With DRAFTER_TEST_DATABASE=postgresql (scripts/test runs the web tests a second time so), every app
+gets a fresh database on a real PostgreSQL server instead of a SQLite file in its instance folder.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -24,6 +28,7 @@ from werkzeug.serving import make_server
 from drafter.config import Settings
 from drafter.knowledge_base import KnowledgeBase
 from tests.conftest import KNOWLEDGE
+from tests.servers import PostgresCluster
 from web import create_app, knowledge_store
 from web.database import db
 from web.models import Role, User
@@ -41,6 +46,25 @@ SAMPLE_INQUIRY = KNOWLEDGE / "inquiries" / "2026-anfrage-digitalisierung-fraktio
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+TEST_DATABASE = os.environ.get("DRAFTER_TEST_DATABASE", "sqlite")
+_postgresql: list[tuple[PostgresCluster, str]] = []
+"""The session's server and its migrated template database, under DRAFTER_TEST_DATABASE=postgresql."""
+_databases: dict[Path, str] = {}
+"""The database of each instance folder: two apps on one folder (a restart, two workers) share it, as on SQLite."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def web_database(request, tmp_path_factory, embedder) -> None:
+    """Under DRAFTER_TEST_DATABASE=postgresql, migrate one template database that every app copies."""
+    if TEST_DATABASE != "postgresql":
+        return
+    cluster = request.getfixturevalue("postgresql")
+    template = cluster.create_database()
+    folder = tmp_path_factory.mktemp("template-database")
+    stop_app(create_app(_app_config(folder / "instance", folder / "knowledge", embedder, template)))
+    _postgresql.append((cluster, template.rsplit("/", 1)[1]))
+
+
 @pytest.fixture(scope="session")
 def sample_knowledge(tmp_path_factory, embedder) -> Path:
     """The sample documents ingested once; copy it before changing it."""
@@ -53,6 +77,16 @@ def sample_knowledge(tmp_path_factory, embedder) -> Path:
 
 
 def make_app(instance: Path, knowledge_dir: Path, embedder, **config) -> Flask:
+    database = None
+    if _postgresql and "SQLALCHEMY_DATABASE_URI" not in config:
+        cluster, template = _postgresql[0]
+        if instance not in _databases:
+            _databases[instance] = cluster.create_database(template if config.get("AUTO_MIGRATE", True) else None)
+        database = _databases[instance]
+    return create_app(_app_config(instance, knowledge_dir, embedder, database, **config))
+
+
+def _app_config(instance: Path, knowledge_dir: Path, embedder, database: str | None, **config) -> dict:
     settings = {
         "INSTANCE_PATH": str(instance),
         "TESTING": True,
@@ -63,8 +97,10 @@ def make_app(instance: Path, knowledge_dir: Path, embedder, **config) -> Flask:
         "START_WORKERS": False,
         "WORKER_THREADS": 2,
     }
+    if database:
+        settings["SQLALCHEMY_DATABASE_URI"] = database
     settings.update(config)
-    return create_app(settings)
+    return settings
 
 
 def stop_app(app: Flask) -> None:

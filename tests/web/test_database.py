@@ -100,10 +100,10 @@ def test_migration_0003_turns_old_revision_text_into_sentences(tmp_path, embedde
             upgrade(directory=str(MIGRATIONS_DIR), revision="0002")
             for statement in (
                 "INSERT INTO users (id, username, display_name, password_hash, active, must_change_password, "
-                "created_at) VALUES (1, 'u', 'U', 'x', 1, 0, '2026-01-01')",
+                "created_at) VALUES (1, 'u', 'U', 'x', TRUE, FALSE, '2026-01-01')",
                 "INSERT INTO inquiries (id, reference, kind, subject, text, received_on, deadline, status, "
                 "reply_approved, created_by_id, created_at, updated_at) VALUES (1, 'A', 'ifg', 'S', 'T', "
-                "'2026-01-01', '2026-02-01', 'drafting', 0, 1, '2026-01-01', '2026-01-01')",
+                "'2026-01-01', '2026-02-01', 'drafting', FALSE, 1, '2026-01-01', '2026-01-01')",
                 "INSERT INTO sub_questions (id, inquiry_id, position, label, text) VALUES (1, 1, 0, '1', 'F?')",
                 "INSERT INTO drafts (id, question_id, status, evidence, method, created_at, updated_at) "
                 "VALUES (1, 1, 'draft', 'drafted', 'llm', '2026-01-01', '2026-01-01')",

@@ -56,17 +56,29 @@ def test_two_200_kb_revisions_diff_in_well_under_a_second(app, staff):
     assert "<ins>" in response.get_data(as_text=True) and "digital" in response.get_data(as_text=True)
 
 
+FULL_DISK = {
+    "sqlite": [
+        "CREATE TRIGGER full_disk BEFORE INSERT ON audit_log WHEN NEW.action = 'withdrawn' "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION full_disk() RETURNS trigger AS $$ BEGIN "
+        "RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; "
+        "END; $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER full_disk BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.action = 'withdrawn') "
+        "EXECUTE FUNCTION full_disk()",
+    ],
+}
+"""A database that refuses the next write as a full disk would, in each dialect."""
+
+
 def test_the_german_error_page_renders_after_a_failed_database_write(app, staff):
     draft_id = drafted(app, staff)
     post(staff, f"/answers/{draft_id}/submit", {"confirm_unchanged": "1"})
     app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production, not by raising into the test
     with app.app_context():
-        db.session.execute(
-            text(
-                "CREATE TRIGGER full_disk BEFORE INSERT ON audit_log WHEN NEW.action = 'withdrawn' "
-                "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
-            )
-        )
+        for statement in FULL_DISK[db.engine.dialect.name]:
+            db.session.execute(text(statement))
         db.session.commit()
     response = post(staff, f"/answers/{draft_id}/withdraw")
     page = response.get_data(as_text=True)

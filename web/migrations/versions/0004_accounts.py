@@ -49,6 +49,8 @@ def upgrade():
         sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
     )
     op.bulk_insert(units, [{"id": 1, "name": "Allgemein", "is_default": True}])
+    if op.get_bind().dialect.name == "postgresql":  # an explicit id leaves the sequence behind: the next unit got 1
+        op.execute("SELECT setval(pg_get_serial_sequence('units', 'id'), (SELECT max(id) FROM units))")
     # ADD COLUMN, not a batch copy of the table: on SQLite the copy drops the old table, and with foreign keys
     # on that deletes every question and answer of every inquiry (ON DELETE CASCADE).
     if op.get_bind().dialect.name == "sqlite":

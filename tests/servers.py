@@ -1,0 +1,115 @@
+"""The real servers some tests need, each throwaway, in a temporary directory, on 127.0.0.1 and a free port.
+
+A PostgreSQL cluster from Debian's `postgresql` package: the cluster lives in a temporary directory and listens on 127.0.0.1 on a free port, with trust
+authentication; it never touches a system cluster. `initdb` refuses to run as root, so as root
+(CI runs as root) the server runs as Debian's `postgres` user. Each app gets a database of its
+own, copied from one that holds the migrated schema: copying is much faster than migrating.
+
+A Chroma server (`chroma run`, the command that comes with the chromadb package), as several
+application hosts would share it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+USER = "drafter"
+CHROMA = Path(sys.executable).with_name("chroma")
+MISSING = "PostgreSQL fehlt: scripts/setup installiert das Debian-Paket postgresql."
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PostgresCluster:
+    """One running server; `create_database` hands out empty databases, `url` addresses one."""
+
+    def __init__(self) -> None:
+        if not BINARIES:
+            pytest.fail(MISSING)
+        self._bin = BINARIES[-1].parent
+        self.folder = Path(tempfile.mkdtemp(prefix="drafter-postgresql-"))
+        self.port = free_port()
+        self._numbers = itertools.count(1)
+        self._as_owner: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+            self._as_owner = ["runuser", "-u", "postgres", "--"]
+        data = self.folder / "data"
+        self._run("initdb", "-D", str(data), "-A", "trust", "-U", USER, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        # fsync off: a test cluster need not survive a power cut, and the tests run faster without it.
+        options = f"-k {self.folder} -h 127.0.0.1 -p {self.port} -F"
+        self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "server.log"), "-w", "start")
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [*self._as_owner, str(self._bin / program), *args]
+        subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, template: str | None = None) -> str:
+        """A new database (a copy of `template` if given); returns its URL."""
+        import psycopg
+
+        name = f"test_{next(self._numbers)}"
+        copy = f" TEMPLATE {template}" if template else ""
+        with psycopg.connect(self.url("postgres").replace("+psycopg", ""), autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {name}{copy}")
+        return self.url(name)
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ChromaServer:
+    """`chroma run` on its own directory; `url` is what DRAFTER_CHROMA_URL would say."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="drafter-chroma-"))
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        command = [str(CHROMA), "run", "--path", str(self.folder / "data"), "--host", "127.0.0.1", "--port", str(port)]
+        self._log = open(self.folder / "server.log", "wb")  # noqa: SIM115 - open as long as the server runs
+        self._process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while not self._answers():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"chroma run startete nicht: {(self.folder / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+
+    def _answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=2) as answer:
+                return answer.status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
