@@ -250,8 +250,8 @@ def reindex():
     job = queue_reindex(current_user)
     db.session.commit()
     current_app.extensions["drafter_jobs"].submit(QUEUE, [job.id])
-    flash("Die Neuindizierung wurde gestartet; der Fortschritt steht unter „Einlese-Aufträge“.", "success")
-    return redirect(url_for("knowledge.jobs"))
+    flash("Die Neuindizierung wurde gestartet. Diese Seite zeigt den Stand; sie darf geschlossen werden.", "success")
+    return redirect(url_for("knowledge.batch", batch=job.batch))
 
 
 @bp.route("/search", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from tests.web.answers.test_escaping import DOCUMENT, assert_escaped
-from tests.web.conftest import login, post, wait_for_jobs
+from tests.web.conftest import login, make_app, post, seed_users, stop_app, wait_for_jobs
 from tests.web.review.test_review import drafted
 
 
@@ -42,3 +42,24 @@ def test_further_passages_in_the_workspace_mark_the_words_of_the_own_search(app,
     assert "<mark>Wunschkennzeichen</mark>" in page and "Gefunden über" in page
     long = post(login(app, "reviewer"), f"/answers/{ids[1]}/passages", {"q": "Wunschkennzeichen " * 200}).text
     assert "Die Suchbegriffe waren länger als 2.000 Zeichen" in long
+
+
+def test_the_reindex_page_follows_the_run_until_it_is_done(tmp_path, knowledge_dir, embedder):
+    app = make_app(tmp_path / "instance", knowledge_dir, embedder)  # workers start below, so the job waits first
+    seed_users(app)
+    try:
+        curator = login(app, "curator")
+        started = post(curator, "/knowledge/reindex")
+        waiting = curator.get(started.headers["Location"]).text
+        assert "<h1>Suchindex wird neu aufgebaut</h1>" in waiting
+        assert (
+            'hx-trigger="every 2s"' in waiting
+            and "Neuindizierung wartet … Die Seite aktualisiert sich selbst." in waiting
+        )
+        app.extensions["drafter_jobs"].start()
+        wait_for_jobs(app)
+        polled = curator.get(started.headers["Location"], headers={"HX-Request": "true"})
+        assert polled.status_code == 286  # htmx stops polling
+        assert "Neuindizierung fertig." in polled.text
+    finally:
+        stop_app(app)
