@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 
 from drafter.errors import StorageUnavailable
 from drafter.models import DraftStatus
+from web.answers.checks import plural
 from web.database import db
 from web.models import AnswerStatus, InquiryKind, JobState, Role
 
@@ -47,6 +48,7 @@ def _error_page(status: int, title: str, message: str):
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_de"] = date_de
     app.jinja_env.filters["datetime_de"] = datetime_de
+    app.jinja_env.filters["plural"] = plural  # {{ n|plural('Passage', 'Passagen') }}: „1 Passage“, „2 Passagen“
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

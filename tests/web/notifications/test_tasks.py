@@ -87,3 +87,9 @@ def test_every_role_reaches_the_page_from_the_navigation(app):
     for role in ("staff", "reviewer", "curator", "admin"):
         page = login(app, role).get("/tasks/").get_data(as_text=True)
         assert '<a href="/tasks/" aria-current="page">Meine Aufgaben</a>' in page
+
+
+def test_counts_read_as_german_plurals_on_other_pages_too(app, staff):
+    _inquiry(staff, "P-1", today_local().isoformat(), None)
+    assert "<p>1 Frage erkannt." in staff.get("/inquiries/1").text
+    assert "<caption>6 Konten</caption>" in login(app, "admin").get("/admin/users").text
