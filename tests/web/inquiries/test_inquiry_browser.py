@@ -2,7 +2,7 @@
 
 The answers that were already drafted keep their revisions; the page stays accessible with the
 split editor opened below the answer table. The new-inquiry form takes subject, date and sender
-from the pasted text.
+from the pasted text. Staff extend a deadline with a reason on the inquiry page (issue 14).
 """
 
 from __future__ import annotations
@@ -81,4 +81,29 @@ def test_the_form_takes_subject_date_and_sender_from_the_pasted_text(live, brows
     assert page.input_value("#subject") == "Sanierung der Kreisstraße K 12"
     assert page.input_value("#received_on") == "2026-01-14"
     assert page.input_value("#requester_name") == "Erika Beispiel"
+    assert axe_problems(page) == []
+
+
+def test_staff_extend_a_deadline_on_the_inquiry_page_and_a_refusal_keeps_the_entry(live, browser):
+    _, base = live
+    page = signed_in(browser, base, "staff")
+    page.goto(f"{base}/inquiries/new")
+    page.fill("#reference", "LTG/2026/7")
+    page.select_option("#kind", "ltranspg")
+    page.fill("#received_on", "2026-12-01")
+    page.fill("#text", TEXT)
+    page.click("button:has-text('Anfrage anlegen')")
+    page.wait_for_selector("text=Frist nach § 12 Abs. 3 LTranspG: ein Monat ab Eingang")
+    page.click("a:has-text('Frist verlängern')")  # to the section, where the form waits folded
+    page.click("summary:has-text('Frist verlängern')")
+    page.fill("#new_deadline", "2027-02-01")
+    page.evaluate("document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))")
+    page.click("button:has-text('Frist verlängern')")
+    page.wait_for_selector("#frist-fehler:has-text('Bitte begründen')")
+    assert page.input_value("#new_deadline") == "2027-02-01"
+    assert axe_problems(page) == []
+    page.fill("#extension-reason", "Umfangreiche Akten aus drei Fachbereichen.")
+    page.click("button:has-text('Frist verlängern')")
+    page.wait_for_selector("text=Die Frist wurde bis zum 01.02.2027 verlängert.")
+    assert page.locator("#frist li:has-text('Umfangreiche Akten aus drei Fachbereichen.')").count() == 1
     assert axe_problems(page) == []
