@@ -40,14 +40,21 @@ def revisions(app) -> dict[str, list[int]]:
         return {q.label: [r.id for r in q.draft.revisions] for q in questions if q.draft}
 
 
+def create_inquiry(page, base: str, reference: str, kind: str, received_on: str | None = None) -> None:
+    """Record an inquiry of `kind` with the three questions of TEXT through the form."""
+    page.goto(f"{base}/inquiries/new")
+    page.fill("#reference", reference)
+    page.select_option("#kind", kind)
+    if received_on:
+        page.fill("#received_on", received_on)
+    page.fill("#text", TEXT)
+    page.click("button:has-text('Anfrage anlegen')")
+
+
 def test_add_a_question_after_drafting_and_draft_only_it(live, browser):
     app, base = live
     page = signed_in(browser, base, "staff")
-    page.goto(f"{base}/inquiries/new")
-    page.fill("#reference", "SCHUL/2026/1")
-    page.select_option("#kind", "council")
-    page.fill("#text", TEXT)
-    page.click("button:has-text('Anfrage anlegen')")
+    create_inquiry(page, base, "SCHUL/2026/1", "council")
     page.wait_for_selector("text=3 Fragen erkannt")
     page.click("button:has-text('Entwürfe erstellen')")
     page.wait_for_selector("#fortschritt-status:has-text('3 von 3 Entwürfen fertig')")
@@ -87,12 +94,7 @@ def test_the_form_takes_subject_date_and_sender_from_the_pasted_text(live, brows
 def test_staff_extend_a_deadline_on_the_inquiry_page_and_a_refusal_keeps_the_entry(live, browser):
     _, base = live
     page = signed_in(browser, base, "staff")
-    page.goto(f"{base}/inquiries/new")
-    page.fill("#reference", "LTG/2026/7")
-    page.select_option("#kind", "ltranspg")
-    page.fill("#received_on", "2026-12-01")
-    page.fill("#text", TEXT)
-    page.click("button:has-text('Anfrage anlegen')")
+    create_inquiry(page, base, "LTG/2026/7", "ltranspg", received_on="2026-12-01")
     page.wait_for_selector("text=Frist nach § 12 Abs. 3 LTranspG: ein Monat ab Eingang")
     page.click("a:has-text('Frist verlängern')")  # to the section, where the form waits folded
     page.click("summary:has-text('Frist verlängern')")
