@@ -3,7 +3,7 @@
 It runs on 127.0.0.1 on a free port in a temporary folder with its own slapd.conf: the mdb
 backend, the memberof overlay (so users carry `memberOf` like in Active Directory, while the
 groups stay searchable as groupOfNames) and the ppolicy overlay (a locked account has
-`pwdAccountLockedTime`). The server has a certificate from a CA made here, for StartTLS.
+`pwdAccountLockedTime`). The server has a certificate from a CA made here, for StartTLS and LDAPS (a port of its own).
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ class Directory:
     """A running slapd: where it listens and the CA that signed its certificate."""
 
     url: str
+    ldaps_url: str
     ca_file: Path
 
     def admin(self):
@@ -184,10 +185,12 @@ def directory(tmp_path_factory) -> Iterator[Directory]:
     config = folder / "slapd.conf"
     config.write_text(_CONF.format(folder=folder, base=BASE, admin=ADMIN_DN, password=ADMIN_PASSWORD))
     port = free_port()
-    url = f"ldap://127.0.0.1:{port}"
+    url, ldaps_url = f"ldap://127.0.0.1:{port}", f"ldaps://127.0.0.1:{free_port()}"
     log = (folder / "slapd.log").open("w")
     # -d 0 keeps slapd in the foreground (no debug output), so the fixture owns the process and stops it.
-    process = subprocess.Popen([SLAPD, "-d", "0", "-f", config, "-h", url], stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [SLAPD, "-d", "0", "-f", config, "-h", f"{url} {ldaps_url}"], stdout=log, stderr=subprocess.STDOUT
+    )
     try:
         for _ in range(200):
             if process.poll() is not None:
@@ -197,7 +200,7 @@ def directory(tmp_path_factory) -> Iterator[Directory]:
                 break
             except OSError:
                 time.sleep(0.05)
-        server = Directory(url=url, ca_file=folder / "ca.pem")
+        server = Directory(url=url, ldaps_url=ldaps_url, ca_file=folder / "ca.pem")
         _load_entries(server)
         yield server
     finally:

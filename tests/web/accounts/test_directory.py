@@ -202,10 +202,12 @@ def test_a_directory_that_is_down_is_named_and_local_accounts_still_sign_in(make
     assert client.get("/").headers["Location"].endswith("/admin/users")
 
 
-def test_start_tls_verifies_the_server_against_the_configured_ca(make_directory_app, directory):
-    trusted = make_directory_app(**directory_config(directory.url, LDAP_START_TLS=True, LDAP_CA_FILE=directory.ca_file))
+@pytest.mark.parametrize("encryption", ["StartTLS", "LDAPS"])
+def test_encrypted_connections_verify_the_server_against_the_configured_ca(make_directory_app, directory, encryption):
+    url, start_tls = (directory.url, True) if encryption == "StartTLS" else (directory.ldaps_url, False)
+    trusted = make_directory_app(**directory_config(url, LDAP_START_TLS=start_tls, LDAP_CA_FILE=directory.ca_file))
     assert sign_in(trusted, "mmueller")[1].status_code == 302
-    untrusted = make_directory_app(**directory_config(directory.url, LDAP_START_TLS=True))  # only the system's CAs
+    untrusted = make_directory_app(**directory_config(url, LDAP_START_TLS=start_tls))  # only the system's CAs
     _, response = sign_in(untrusted, "mmueller")
     assert response.status_code == 503
     assert "Der Verzeichnisdienst ist nicht erreichbar" in response.get_data(as_text=True)
