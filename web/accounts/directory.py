@@ -8,8 +8,8 @@ the groups found there by DRAFTER_LDAP_GROUP_FILTER (OpenLDAP without the overla
 groups). Someone in no mapped group is refused, so „has access to drafter“ is a directory group.
 
 An account is disabled when Active Directory's userAccountControl has bit 2 (ACCOUNTDISABLE) or
-OpenLDAP's ppolicy has set pwdAccountLockedTime; it is refused before its password is tried, so
-drafter adds no failed attempt to a lock-out counter. Every sign-in rewrites name, e-mail,
+OpenLDAP's ppolicy locks it for good (pwdAccountLockedTime 000001010000Z); it is refused before its
+password is tried, so drafter adds no failed attempt to a lock-out counter. Every sign-in rewrites name, e-mail,
 roles and units of the local account from the directory: a group change takes effect at the
 next sign-in, and what an administrator changes on such an account in drafter lasts only until then.
 """
@@ -33,6 +33,7 @@ from web.models import Role, Unit, User
 log = logging.getLogger(__name__)
 
 ACCOUNT_DISABLED = 0x2  # userAccountControl: ACCOUNTDISABLE
+LOCKED_FOR_GOOD = "000001010000Z"  # pwdAccountLockedTime of an account locked until an administrator unlocks it
 UNUSABLE_PASSWORD = "!verzeichnis"  # no hash function produces this, so no local password matches it
 
 
@@ -223,10 +224,12 @@ def _group_keys(dns: list) -> set[str]:
 
 
 def _is_disabled(attributes: dict) -> bool:
+    """Disabled by an administrator. A lock-out after failed attempts (a pwdAccountLockedTime with a time, AD's
+    lockoutTime) is not: the directory lifts it itself, and refuses the bind until then."""
     control = _first(attributes, "userAccountControl")
     if control is not None and control.lstrip("-").isdigit() and int(control) & ACCOUNT_DISABLED:
         return True
-    return bool(attributes.get("pwdAccountLockedTime"))
+    return _first(attributes, "pwdAccountLockedTime") == LOCKED_FOR_GOOD
 
 
 def _find_person(connection: ldap3.Connection, settings: DirectorySettings, username: str) -> DirectoryPerson | None:
@@ -315,7 +318,8 @@ def sync_account(username: str, person: DirectoryPerson) -> User:
         db.session.add(user)
     user.directory_dn = person.dn
     user.display_name = person.display_name[:200]
-    user.email = person.email[:254] if person.email else None
+    if person.email:  # an entry without one keeps the address the administration entered
+        user.email = person.email[:254]
     user.must_change_password = False  # the password is the directory's
     user.set_roles(set().union(*(settings.group_roles.get(group, set()) for group in person.groups)))
     if settings.group_units:
