@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from web.accounts.permissions import login_only
 from web.answers.checks import plural
 from web.database import db
-from web.models import Notification
+from web.models import Draft, Notification
 from web.notifications.mail import headline, notification_link
 from web.notifications.notify import mark_read, unread_count
 
@@ -23,6 +24,7 @@ SHOWN = 100
 def index():
     notifications = db.session.scalars(
         select(Notification)
+        .options(selectinload(Notification.draft).joinedload(Draft.question))
         .where(Notification.user_id == current_user.id)
         .order_by(Notification.id.desc())
         .limit(SHOWN)
