@@ -40,12 +40,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web.answers.drafting import run_drafting_job
     from web.inquiries import split_views
     from web.inquiries import views as inquiries
+    from web.inquiries.file_reading import remove_file_leftovers, run_inquiry_file_job
     from web.knowledge import views as knowledge
     from web.knowledge.ingestion import remove_upload_leftovers, run_ingestion_job
     from web.letters import sent_views as sent_inquiries
     from web.letters import template_views as letter_template
     from web.letters import views as letters
-    from web.models import DraftingJob, IngestionJob, MailJob
+    from web.models import DraftingJob, IngestionJob, InquiryFileJob, MailJob
     from web.notifications import mail
     from web.notifications import views as notifications
     from web.review import views as review
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     runner = web_jobs.JobRunner(app)
     runner.register("drafting", DraftingJob, run_drafting_job, app.config["WORKER_THREADS"])
     runner.register("ingestion", IngestionJob, run_ingestion_job, 1, remove_upload_leftovers)
+    runner.register("inquiry_files", InquiryFileJob, run_inquiry_file_job, 2, remove_file_leftovers)
     runner.register("mail", MailJob, mail.send_mail_job, 1)
     app.extensions["drafter_jobs"] = runner
     if app.config["START_WORKERS"] and _serves_requests():

@@ -498,6 +498,38 @@ class IngestionJob(db.Model):
         return JobState(self.state)
 
 
+class InquiryFileJob(db.Model):
+    """A file given for „Anfrage anlegen“, read in the background (web/inquiries/file_reading.py), with what staff
+    typed into the form, so that nothing is lost and a hostile file never holds a request thread."""
+
+    __tablename__ = "inquiry_file_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_path: Mapped[str | None] = mapped_column(Text)
+    step: Mapped[str] = mapped_column(String(20))
+    """Either "read" (fill the form from the file for staff to check) or "create" (create the inquiry at once)."""
+    form: Mapped[str] = mapped_column(Text)
+    """The form as typed, as JSON."""
+    text: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[str | None] = mapped_column(Text)
+    """The file's own metadata (an e-mail's sender, subject and date), as JSON."""
+    inquiry_id: Mapped[int | None] = mapped_column(ForeignKey("inquiries.id", ondelete="SET NULL"))
+    """The inquiry created from this file; set once, so reloading the page never creates a second one."""
+    state: Mapped[str] = mapped_column(String(20), default=JobState.QUEUED, index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    owner: Mapped[str | None] = mapped_column(String(120))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """How often a process has claimed the job; bounded by JOB_MAX_ATTEMPTS (web/jobs.py)."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def state_enum(self) -> JobState:
+        return JobState(self.state)
+
+
 class AuditEntry(db.Model):
     """Who did what, when. Rows are only ever inserted (see web.audit and the migration's triggers)."""
 

@@ -1,24 +1,21 @@
 """Reading the inquiry form: validated fields, the text from paste or upload, German messages per field.
 
 Errors are collected per field so the form can be shown again with everything the user
-typed; only a file input cannot be refilled by the browser.
+typed; only a file input cannot be refilled by the browser. An uploaded file is read in the
+background (web/inquiries/file_reading.py); its text comes back here as `FileText`.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from email.utils import parseaddr
-from pathlib import Path
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
-from drafter.errors import DocumentError
 from drafter.inquiry_metadata import read_inquiry_metadata
-from drafter.loaders import load_document
 from web.inquiries.deadlines import compute_deadline
 from web.knowledge.ingestion import safe_filename
 from web.models import InquiryKind
@@ -40,6 +37,15 @@ FROM_TEXT = {
     "requester_name": "Name",
     "requester_email": "E-Mail",
 }
+
+
+@dataclass(frozen=True)
+class FileText:
+    """What a file given with the form said: its text, its name, its own headers (an e-mail's sender, subject, date)."""
+
+    text: str
+    filename: str
+    headers: dict[str, str]
 
 
 @dataclass
@@ -78,13 +84,20 @@ def read_metadata_form(form: ImmutableMultiDict) -> InquiryInput:
     return result
 
 
-def read_new_inquiry(form: ImmutableMultiDict, upload: FileStorage | None) -> InquiryInput:
-    """Fields plus the inquiry text, taken from the pasted text or from the uploaded file.
+def upload_problem(form: ImmutableMultiDict, upload: FileStorage | None) -> str | None:
+    """Why a file given with the form is not read at all: text pasted as well (which one is meant?)."""
+    if upload is not None and upload.filename and form.get("text", "").strip():
+        return "Bitte entweder Text einfügen oder eine Datei hochladen, nicht beides."
+    return None
+
+
+def read_new_inquiry(form: ImmutableMultiDict, from_file: FileText | None = None) -> InquiryInput:
+    """Fields plus the inquiry text, taken from the pasted text or from the file read in the background.
 
     Fields left empty are filled from what the text says about itself; a received date that
     neither staff nor the text give is today.
     """
-    text, filename, headers, file_error = _inquiry_text(form, upload)
+    text, filename, headers = _inquiry_text(form, from_file)
     values = form.to_dict()
     for key, value in (found_in_text(text, headers) if text else {}).items():
         if not values.get(key, "").strip():
@@ -94,21 +107,16 @@ def read_new_inquiry(form: ImmutableMultiDict, upload: FileStorage | None) -> In
     result = read_metadata_form(ImmutableMultiDict(values))
     result.values["text"] = form.get("text", "").strip()
     result.text, result.filename = text, filename
-    if file_error:
-        result.errors["file"] = file_error
-    elif not text:
+    if not text:
         result.errors["text"] = "Bitte den Text der Anfrage einfügen oder eine Datei hochladen."
     return result
 
 
-def read_from_text(form: ImmutableMultiDict, upload: FileStorage | None) -> InquiryInput:
+def read_from_text(form: ImmutableMultiDict, from_file: FileText | None = None) -> InquiryInput:
     """The form again with subject, received date and requester as the inquiry's text gives them, for staff
     to check before the inquiry is created; an uploaded file's text moves into the text field."""
-    text, filename, headers, file_error = _inquiry_text(form, upload)
+    text, filename, headers = _inquiry_text(form, from_file)
     result = InquiryInput(values={key: value.strip() for key, value in form.items()}, text=text, filename=filename)
-    if file_error:
-        result.errors["file"] = file_error
-        return result
     if not text:
         result.errors["text"] = "Bitte zuerst den Text der Anfrage einfügen oder eine Datei auswählen."
         return result
@@ -135,35 +143,16 @@ def found_in_text(text: str, headers: Mapping[str, str]) -> dict[str, str]:
     return {key: value for key, value in values.items() if value}
 
 
-def _inquiry_text(form: ImmutableMultiDict, upload: FileStorage | None) -> tuple[str, str | None, dict, str | None]:
-    """Text, file name, the file's own headers and a German error, from the pasted text or the uploaded file.
+def _inquiry_text(form: ImmutableMultiDict, from_file: FileText | None) -> tuple[str, str | None, Mapping[str, str]]:
+    """Text, file name and the file's own headers, from the file read or from the pasted text.
 
     Text read from a file earlier (read_from_text) comes back pasted, with the file's name in a hidden field.
     """
-    has_file = upload is not None and bool(upload.filename)
+    if from_file is not None:
+        return from_file.text, from_file.filename, from_file.headers
     pasted = form.get("text", "").strip()
-    if has_file and pasted:
-        return pasted, None, {}, "Bitte entweder Text einfügen oder eine Datei hochladen, nicht beides."
-    if not has_file:
-        earlier = form.get("source_filename", "").strip()
-        return pasted, safe_filename(earlier) if pasted and earlier else None, {}, None
-    filename = safe_filename(upload.filename)
-    try:
-        loaded = _load_upload(upload, filename)
-    except DocumentError as error:
-        return "", filename, {}, str(error)
-    return loaded.text.strip(), filename, dict(loaded.metadata), None
-
-
-def _load_upload(upload: FileStorage, filename: str):
-    suffix = Path(filename).suffix.lower()
-    limit = current_app.config["MAX_FILE_BYTES"]
-    with tempfile.TemporaryDirectory(prefix="anfrage-") as folder:
-        path = Path(folder) / filename
-        upload.save(path)
-        if not suffix:
-            path = path.rename(path.with_suffix(".txt"))
-        return load_document(path, max_bytes=limit)
+    earlier = form.get("source_filename", "").strip()
+    return pasted, safe_filename(earlier) if pasted and earlier else None, {}
 
 
 def _date(text: str, key: str, result: InquiryInput, label: str) -> date | None:

@@ -7,7 +7,7 @@ from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Integer, func, or_, select
+from sqlalchemy import Integer, func, or_, select, update
 
 from drafter.errors import EmptyInquiry
 from drafter.splitting import split_inquiry
@@ -26,7 +26,17 @@ from web.inquiries.deadlines import (
     extension,
     may_extend,
 )
-from web.inquiries.form import FROM_TEXT, PERSONAL_FIELDS, read_from_text, read_metadata_form, read_new_inquiry
+from web.inquiries.file_reading import QUEUE as FILE_QUEUE
+from web.inquiries.file_reading import file_text, queue_file, typed_form
+from web.inquiries.form import (
+    FROM_TEXT,
+    PERSONAL_FIELDS,
+    InquiryInput,
+    read_from_text,
+    read_metadata_form,
+    read_new_inquiry,
+    upload_problem,
+)
 from web.inquiries.listing import RowData, list_row
 from web.inquiries.queries import get_inquiry, staff_users
 from web.letters.frame import revoke_approval_if_frame_changed
@@ -37,7 +47,9 @@ from web.models import (
     DeadlineExtension,
     Draft,
     Inquiry,
+    InquiryFileJob,
     InquiryStatus,
+    JobState,
     Question,
     ReviewDecision,
     User,
@@ -162,9 +174,55 @@ def create():
     if request.method == "GET":
         values = {"assignee_id": str(current_user.id), "kind": "ifg"}
         return render_template("inquiries/new.html", values=values, errors={}, staff=staff_users())
-    if request.form.get("step") == "read":
-        return _read_text()
-    entered = read_new_inquiry(request.form, request.files.get("file"))
+    step = "read" if request.form.get("step") == "read" else "create"
+    upload = request.files.get("file")
+    problem = upload_problem(request.form, upload)
+    if problem is None and upload is not None and upload.filename:
+        queued = queue_file(upload, request.form, step, current_user)
+        if isinstance(queued, InquiryFileJob):
+            db.session.commit()
+            current_app.extensions["drafter_jobs"].submit(FILE_QUEUE, [queued.id])
+            return redirect(url_for("inquiries.reading", job_id=queued.id))
+        problem = queued
+    if problem:
+        return _form_again(read_new_inquiry(request.form), {"file": problem})
+    if step == "read":
+        return _text_read(read_from_text(request.form))
+    return _create(read_new_inquiry(request.form))
+
+
+@bp.route("/new/file/<int:job_id>")
+@roles_required(*EDIT_INQUIRIES)
+def reading(job_id: int):
+    """The file given with the form, while it is read (polled) and then as the form would have gone on."""
+    job = db.session.get(InquiryFileJob, job_id)
+    if job is None or job.requested_by_id != current_user.id:
+        abort(404)
+    if job.inquiry_id is not None:
+        return redirect(url_for("inquiries.detail", inquiry_id=job.inquiry_id))
+    busy = job.state in {JobState.QUEUED, JobState.RUNNING}
+    if request.headers.get("HX-Request"):  # polled: the fragment while busy, then the whole page once more
+        if busy:
+            return render_template("inquiries/_reading.html", job=job)
+        return "", 200, {"HX-Redirect": url_for("inquiries.reading", job_id=job.id)}
+    if busy:
+        return render_template("inquiries/reading.html", job=job)
+    form = typed_form(job)
+    if job.state == JobState.FAILED:
+        return _form_again(read_new_inquiry(form), {"file": job.error or ""})
+    if job.step == "read":
+        return _text_read(read_from_text(form, file_text(job)))
+    return _create(read_new_inquiry(form, file_text(job)), job)
+
+
+def _form_again(entered: InquiryInput, errors: dict[str, str]):
+    """The form as typed, with the reason why the file was not taken (the text field's own error would mislead)."""
+    entered.errors.pop("text", None)
+    entered.errors |= errors
+    return render_template("inquiries/new.html", values=entered.values, errors=entered.errors, staff=staff_users()), 400
+
+
+def _create(entered: InquiryInput, job: InquiryFileJob | None = None):
     if entered.errors:
         return render_template(
             "inquiries/new.html", values=entered.values, errors=entered.errors, staff=staff_users()
@@ -184,14 +242,17 @@ def create():
     db.session.add(inquiry)
     try:
         split_editing.replace_all(inquiry, split_inquiry(inquiry.text))
-        flash(
+        message = (
             f"Die Anfrage wurde angelegt; {len(inquiry.questions)} Fragen erkannt. Bitte die Aufteilung prüfen.",
             "success",
         )
     except EmptyInquiry as error:
-        flash(f"Die Anfrage wurde angelegt. {error} Fragen können unten von Hand ergänzt werden.", "warning")
+        message = (f"Die Anfrage wurde angelegt. {error} Fragen können unten von Hand ergänzt werden.", "warning")
     db.session.flush()
-    notify.inquiry_assigned(inquiry, current_user)
+    if job is not None and not _created_from(job, inquiry):
+        db.session.rollback()  # the page was loaded twice at once; the other load created it
+        return redirect(url_for("inquiries.reading", job_id=job.id))
+    flash(*message)
     audit.record(
         "inquiry_created",
         "inquiry",
@@ -205,9 +266,18 @@ def create():
     return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
 
 
-def _read_text():
+def _created_from(job: InquiryFileJob, inquiry: Inquiry) -> bool:
+    """Record the inquiry on its file's job, once: False when another request was first."""
+    claimed = db.session.execute(
+        update(InquiryFileJob)
+        .where(InquiryFileJob.id == job.id, InquiryFileJob.inquiry_id.is_(None))
+        .values(inquiry_id=inquiry.id)
+    )
+    return claimed.rowcount == 1
+
+
+def _text_read(entered: InquiryInput):
     """Subject, received date and requester taken from the text into the form, to check before creating."""
-    entered = read_from_text(request.form, request.files.get("file"))
     return render_template(
         "inquiries/new.html",
         values=entered.values,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import KNOWLEDGE
 from tests.web.conftest import post
+from tests.web.inquiries.test_inquiries import after_the_file_is_read
 from web.database import db
 from web.models import Inquiry
 from web.templating import today_local
@@ -39,7 +40,7 @@ def field(page: str, name: str) -> str:
 def read(client, data: dict, content_type: str | None = None):
     base = {"reference": "LT-1", "kind": "ltranspg", "received_on": "", "text": "", "step": "read"}
     kwargs = {"content_type": content_type} if content_type else {}
-    return post(client, "/inquiries/new", {**base, **data}, **kwargs)
+    return after_the_file_is_read(client, post(client, "/inquiries/new", {**base, **data}, **kwargs))
 
 
 def test_sample_mail_offers_its_subject_date_and_sender_in_the_form(app, staff):
@@ -86,7 +87,7 @@ def test_staff_edit_the_offered_values_and_the_inquiry_keeps_them(app, staff):
 
 
 def test_uploading_the_sample_mail_at_once_takes_its_date_not_today(app, staff):
-    response = post(
+    sent = post(
         staff,
         "/inquiries/new",
         {
@@ -98,6 +99,7 @@ def test_uploading_the_sample_mail_at_once_takes_its_date_not_today(app, staff):
         },
         content_type="multipart/form-data",
     )
+    response = after_the_file_is_read(staff, sent)
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         inquiry = db.session.scalar(select(Inquiry))
