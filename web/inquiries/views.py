@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,14 +17,7 @@ from web.answers.rules import drafting_busy, export_problem, split_locked
 from web.answers.workflow import mark_sent as record_sent
 from web.database import db
 from web.inquiries import split_editing
-from web.inquiries.deadlines import (
-    LEGAL_PERIODS,
-    ExtensionRefused,
-    deadline_note,
-    deadline_state,
-    extension,
-    may_extend,
-)
+from web.inquiries.deadlines import LEGAL_PERIODS, deadline_note, deadline_state, may_extend
 from web.inquiries.file_reading import QUEUE as FILE_QUEUE
 from web.inquiries.file_reading import file_text, queue_file, typed_form
 from web.inquiries.form import (
@@ -297,10 +289,10 @@ def _assignee(value: str) -> int | None:
 @bp.route("/<int:inquiry_id>")
 @roles_required(*READ_INQUIRIES)
 def detail(inquiry_id: int):
-    return _detail_page(get_inquiry(inquiry_id))
+    return detail_page(get_inquiry(inquiry_id))
 
 
-def _detail_page(inquiry: Inquiry, extension_form: dict[str, str] | None = None, extension_error: str | None = None):
+def detail_page(inquiry: Inquiry, extension_form: dict[str, str] | None = None, extension_error: str | None = None):
     """The inquiry's page; after a refused deadline extension with what was entered and why it was refused."""
     decisions = db.session.scalars(
         select(ReviewDecision).where(ReviewDecision.inquiry_id == inquiry.id).order_by(ReviewDecision.id)
@@ -329,54 +321,6 @@ def _detail_page(inquiry: Inquiry, extension_form: dict[str, str] | None = None,
         suggest_label=split_editing.suggest_label,
         groups=split_editing.groups(inquiry),
     )
-
-
-@bp.route("/<int:inquiry_id>/deadline", methods=["POST"])
-@roles_required(*EDIT_INQUIRIES)
-def extend_deadline(inquiry_id: int):
-    """A later deadline with the reason; kept with who and when, in the audit log, and shown on the page."""
-    inquiry = get_inquiry(inquiry_id)
-    entered = {key: request.form.get(key, "").strip() for key in ("new_deadline", "reason")}
-    try:
-        requested = _form_date(entered["new_deadline"])
-        due, moved_because = extension(inquiry, requested, entered["reason"], current_app.config)
-    except ExtensionRefused as error:
-        return _detail_page(inquiry, entered, str(error)), 400
-    previous = inquiry.deadline
-    db.session.add(
-        DeadlineExtension(
-            inquiry_id=inquiry.id,
-            previous_deadline=previous,
-            new_deadline=due,
-            reason=entered["reason"],
-            extended_by_id=current_user.id,
-        )
-    )
-    inquiry.deadline = due
-    audit.record(
-        "deadline_extended",
-        "inquiry",
-        inquiry.id,
-        inquiry_id=inquiry.id,
-        summary=f"Frist verlängert vom {previous:%d.%m.%Y} auf den {due:%d.%m.%Y}",
-        reason=entered["reason"],
-    )
-    db.session.commit()
-    message = f"Die Frist wurde bis zum {due:%d.%m.%Y} verlängert."
-    if moved_because:
-        message += f" Der {requested:%d.%m.%Y} fällt auf {moved_because}; die Frist endet am nächsten Werktag."
-    flash(message, "success")
-    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id, _anchor="frist"))
-
-
-def _form_date(text: str) -> date | None:
-    """A date as the date field sends it (2027-01-04) or as typed without one (04.01.2027); None when neither."""
-    for parse in (date.fromisoformat, lambda value: datetime.strptime(value, "%d.%m.%Y").date()):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    return None
 
 
 @bp.route("/<int:inquiry_id>/edit", methods=["GET", "POST"])
