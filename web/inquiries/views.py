@@ -50,6 +50,8 @@ from web.notifications import notify
 from web.templating import today_local
 
 bp = Blueprint("inquiries", __name__, url_prefix="/inquiries", template_folder="templates")
+MAX_COMMENT_CHARS = 10_000
+"""A comment on an inquiry or an answer says what to do; longer text belongs in the answer or a document."""
 # Deadlines are shown on pages of other areas too (the review queue): a global for every template.
 bp.add_app_template_global(deadline_state, "deadline_state")
 
@@ -382,10 +384,16 @@ def comment(inquiry_id: int):
     if not text:
         flash("Der Kommentar ist leer und wurde nicht gespeichert.", "error")
         return redirect(target)
+    if len(text) > MAX_COMMENT_CHARS:
+        error = (
+            f"Der Kommentar ist mit {len(text):,} Zeichen zu lang (höchstens {MAX_COMMENT_CHARS:,}). Bitte kürzen "
+            "und erneut speichern; längere Texte gehören in die Antwort oder in ein Dokument."
+        ).replace(",", ".")
+        return render_template(
+            "inquiries/comment_again.html", inquiry=inquiry, draft=draft, text=text, error=error, back=target
+        ), 400
     db.session.add(
-        Comment(
-            inquiry_id=inquiry.id, draft_id=draft.id if draft else None, author_id=current_user.id, text=text[:10_000]
-        )
+        Comment(inquiry_id=inquiry.id, draft_id=draft.id if draft else None, author_id=current_user.id, text=text)
     )
     audit.record(
         "comment_added", "draft" if draft else "inquiry", draft.id if draft else inquiry.id, inquiry_id=inquiry.id

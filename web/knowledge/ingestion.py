@@ -44,11 +44,22 @@ UNCLAIMED_UPLOAD_SECONDS = 3600
 """An upload without a waiting job is removed at start only when older: its request may still be committing."""
 
 
+MAX_NAME_BYTES = 200
+"""File systems allow 255 bytes per name, not characters (an umlaut takes two); kept well below."""
+
+
 def safe_filename(name: str) -> str:
-    """The file's own name without any path, keeping umlauts (werkzeug's secure_filename drops them)."""
+    """The file's own name without any path, keeping umlauts (werkzeug's secure_filename drops them); a name too
+    long for the file system is shortened in the middle of the stem, so its type and its start stay."""
     name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
     name = re.sub(r"[\x00-\x1f<>:\"|?*]", "", name).strip().lstrip(".")
-    return name[:200] or "unbenannt"
+    if len(name.encode()) > MAX_NAME_BYTES:
+        path = Path(name)
+        suffix = path.suffix if len(path.suffix.encode()) <= 20 else ""
+        room = MAX_NAME_BYTES - len(suffix.encode()) - len("…".encode())
+        stem = name[: len(name) - len(suffix)].encode()[:room].decode(errors="ignore").rstrip()
+        name = f"{stem}…{suffix}"
+    return name or "unbenannt"
 
 
 def library_dir() -> Path:
