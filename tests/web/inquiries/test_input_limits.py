@@ -12,7 +12,7 @@ from tests.web.knowledge.test_knowledge import NEW_DOCUMENT, upload
 from web.database import db
 from web.inquiries.views import MAX_COMMENT_CHARS
 from web.knowledge_store import knowledge_base
-from web.models import Comment, Inquiry, IngestionJob
+from web.models import Comment, IngestionJob, Inquiry
 
 
 def test_an_overlong_comment_is_refused_with_the_limit_and_the_text_kept(app, staff):
