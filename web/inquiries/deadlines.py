@@ -202,6 +202,17 @@ def extension(inquiry: Inquiry, new_deadline: date | None, reason: str, config: 
     return working_day(new_deadline, config["STATE"])
 
 
+def hand_set_deadline_problem(inquiry: Inquiry, deadline: date, received_on: date, kind: str) -> str | None:
+    """Why the details form may not set `deadline`, or None. A later deadline with the same receipt and kind is an
+    extension, which needs its reason („Frist verlängern“); correcting the received date or the kind moves it freely."""
+    if deadline <= inquiry.deadline or received_on != inquiry.received_on or kind != inquiry.kind:
+        return None
+    return (
+        f"Eine spätere Frist als den {inquiry.deadline:%d.%m.%Y} bitte über „Frist verlängern“ auf der Anfrage "
+        "eintragen; dort wird die Begründung gespeichert. Hier lassen sich Eingangsdatum und Art korrigieren."
+    )
+
+
 def days_left(deadline: date, today: date) -> int:
     return (deadline - today).days
 

@@ -17,7 +17,13 @@ from web.answers.rules import drafting_busy, export_problem, split_locked
 from web.answers.workflow import mark_sent as record_sent
 from web.database import db
 from web.inquiries import split_editing
-from web.inquiries.deadlines import LEGAL_PERIODS, deadline_note, deadline_state, may_extend
+from web.inquiries.deadlines import (
+    LEGAL_PERIODS,
+    deadline_note,
+    deadline_state,
+    hand_set_deadline_problem,
+    may_extend,
+)
 from web.inquiries.file_reading import QUEUE as FILE_QUEUE
 from web.inquiries.file_reading import file_text, queue_file, typed_form
 from web.inquiries.form import (
@@ -340,6 +346,10 @@ def edit(inquiry_id: int):
     entered = read_metadata_form(request.form)
     if not entered.values["subject"]:
         entered.errors["subject"] = "Bitte einen Betreff angeben."
+    if entered.deadline and entered.received_on and "kind" not in entered.errors:
+        problem = hand_set_deadline_problem(inquiry, entered.deadline, entered.received_on, entered.values["kind"])
+        if problem:
+            entered.errors["deadline"] = problem
     if entered.errors:
         return render_template(
             "inquiries/edit.html", inquiry=inquiry, values=entered.values, errors=entered.errors, staff=staff_users()

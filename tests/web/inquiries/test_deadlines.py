@@ -166,3 +166,17 @@ def test_unknown_kinds_in_the_extension_setting_are_named():
     assert extendable_kinds("keine") == frozenset()
     with pytest.raises(ValueError, match="unbekannte Arten \\(kreistag\\)"):
         extendable_kinds("ifg, kreistag")
+
+
+def test_the_details_form_moves_a_deadline_later_only_with_a_corrected_receipt_not_as_an_extension(app, staff):
+    new_inquiry(staff, text="1. Wie viele Schulen gibt es?", kind="ifg", received_on="2026-12-01")
+    form = {"reference": "FWG-2026-01", "kind": "ifg", "subject": "Schulen", "received_on": "2026-12-01"}
+    refused = post(staff, "/inquiries/1/edit", form | {"deadline": "2027-03-01"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "bitte über „Frist verlängern“ auf der Anfrage eintragen" in page
+    assert 'value="2027-03-01"' in page
+    assert post(staff, "/inquiries/1/edit", form | {"deadline": "2026-12-30"}).status_code == 302  # earlier: fine
+    corrected = form | {"received_on": "2026-12-10", "deadline": "2027-01-11"}  # the receipt was typed wrongly
+    assert post(staff, "/inquiries/1/edit", corrected).status_code == 302
+    with app.app_context():
+        assert db.session.get(Inquiry, 1).deadline == date(2027, 1, 11)
