@@ -167,6 +167,9 @@ def _edit_page(user: User, errors: dict[str, str], temporary: str | None = None)
 @roles_required(*ADMINISTER)
 def reset_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
+    if user.directory_dn:  # its password is the directory's; a local one would never be asked for
+        errors = {"password": "Das Passwort dieses Kontos wird im Verzeichnisdienst verwaltet und dort zurückgesetzt."}
+        return _edit_page(user, errors), 400
     temporary = secrets.token_urlsafe(9)
     user.password_hash = generate_password_hash(temporary)
     user.must_change_password = True

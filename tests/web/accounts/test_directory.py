@@ -226,6 +226,22 @@ def test_a_directory_account_cannot_change_its_password_in_drafter(ldap_app):
     assert sign_in(ldap_app, "mmueller")[1].status_code == 302  # the directory's password still works
 
 
+def test_the_administration_sees_a_directory_account_and_cannot_give_it_a_local_password(ldap_app):
+    assert sign_in(ldap_app, "mmueller")[1].status_code == 302
+    client, _ = sign_in(ldap_app, "anna", PASSWORD)
+    client.logged_in, client.csrf = True, None
+    assert "aus dem Verzeichnis" in client.get("/admin/users").get_data(as_text=True)
+    with ldap_app.app_context():
+        maria = db.session.scalar(select(User).where(User.username == "mmueller")).id
+    page = client.get(f"/admin/users/{maria}").get_data(as_text=True)
+    assert "Dieses Konto kommt aus dem Verzeichnisdienst" in page and "Vorläufiges Passwort erzeugen" not in page
+    response = post(client, f"/admin/users/{maria}/password")
+    assert response.status_code == 400
+    assert "wird im Verzeichnisdienst verwaltet" in response.get_data(as_text=True)
+    assert account(ldap_app, "mmueller").password_hash == "!verzeichnis"
+    assert sign_in(ldap_app, "mmueller")[1].status_code == 302
+
+
 def test_the_login_throttle_covers_directory_accounts(make_directory_app, directory):
     app = make_directory_app(**directory_config(directory.url), RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per hour")
     client = app.test_client()
