@@ -172,6 +172,7 @@ def defaults_from_env(instance_path: Path) -> dict:
         "SMTP_PASSWORD": os.environ.get("DRAFTER_SMTP_PASSWORD", ""),
         "SMTP_FROM": _env("DRAFTER_SMTP_FROM", "drafter@localhost"),
         "SMTP_STARTTLS": _flag("DRAFTER_SMTP_STARTTLS", False),
+        "SMTP_CA_FILE": _env("DRAFTER_SMTP_CA_FILE", ""),
         "SMTP_TIMEOUT": float(_env("DRAFTER_SMTP_TIMEOUT", "10")),
         "EMBEDDER": None,
         "DRAFTER_SETTINGS": None,

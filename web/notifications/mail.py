@@ -109,7 +109,7 @@ def _send(message: EmailMessage) -> None:
     config = current_app.config
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]) as server:
         if config["SMTP_STARTTLS"]:
-            server.starttls(context=ssl.create_default_context())
+            server.starttls(context=ssl.create_default_context(cafile=config["SMTP_CA_FILE"] or None))
         if config["SMTP_USER"]:
             server.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
         server.send_message(message)
