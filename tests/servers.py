@@ -11,6 +11,7 @@ application hosts would share it.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import shutil
@@ -63,21 +64,34 @@ class PostgresCluster:
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, template: str | None = None) -> str:
-        """A new database (a copy of `template` if given); returns its URL."""
-        import psycopg
-
-        name = f"test_{next(self._numbers)}"
-        copy = f" TEMPLATE {template}" if template else ""
-        with psycopg.connect(self.url("postgres").replace("+psycopg", ""), autocommit=True) as connection:
-            connection.execute(f"CREATE DATABASE {name}{copy}")
-        return self.url(name)
+    def create_database(self) -> str:
+        """A new empty database; returns its URL."""
+        return ensure_database(self.url(f"test_{next(self._numbers)}"))
 
     def stop(self) -> None:
         try:
             self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def ensure_database(url: str, template: str | None = None) -> str:
+    """The database at `url`, created (as a copy of the database `template`, if given) unless it exists."""
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres".replace("+psycopg", ""), autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            connection.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    return url
+
+
+def instance_database(template_url: str, instance: Path, migrated: bool = True) -> str:
+    """The database of one instance folder, a copy of the migrated template (or empty): named after the folder,
+    so that two apps on one folder (a restart, a second worker process) share it, as they share a SQLite file."""
+    server, template = template_url.rsplit("/", 1)
+    name = "instance_" + hashlib.sha256(str(instance.resolve()).encode()).hexdigest()[:24]
+    return ensure_database(f"{server}/{name}", template if migrated else None)
 
 
 class ChromaServer:

@@ -68,8 +68,9 @@ def extendable_kinds(text: str) -> frozenset[str]:
 
 def database_url(instance_path: Path) -> str:
     url = _env("DATABASE_URL", f"sqlite:///{instance_path / 'drafter.sqlite'}")
-    if url.startswith("postgres://"):  # the form many hosting tools still hand out
-        url = "postgresql://" + url.removeprefix("postgres://")
+    for bare in ("postgres://", "postgresql://"):  # the first is the form many hosting tools still hand out
+        if url.startswith(bare):  # without a driver SQLAlchemy would pick psycopg2; requirements.txt has psycopg 3
+            url = "postgresql+psycopg://" + url.removeprefix(bare)
     return url
 
 

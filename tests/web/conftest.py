@@ -28,7 +28,7 @@ from werkzeug.serving import make_server
 from drafter.config import Settings
 from drafter.knowledge_base import KnowledgeBase
 from tests.conftest import KNOWLEDGE
-from tests.servers import PostgresCluster
+from tests.servers import instance_database
 from web import create_app, knowledge_store
 from web.database import db
 from web.models import Role, User
@@ -47,22 +47,22 @@ _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 TEST_DATABASE = os.environ.get("DRAFTER_TEST_DATABASE", "sqlite")
-_postgresql: list[tuple[PostgresCluster, str]] = []
-"""The session's server and its migrated template database, under DRAFTER_TEST_DATABASE=postgresql."""
-_databases: dict[Path, str] = {}
-"""The database of each instance folder: two apps on one folder (a restart, two workers) share it, as on SQLite."""
+TEMPLATE_DATABASE = "DRAFTER_TEST_TEMPLATE_DATABASE"
+"""Environment variable with the URL of the migrated template database; worker processes a test starts inherit it."""
 
 
 @pytest.fixture(scope="session", autouse=True)
-def web_database(request, tmp_path_factory, embedder) -> None:
+def web_database(request, tmp_path_factory, embedder) -> Iterator[None]:
     """Under DRAFTER_TEST_DATABASE=postgresql, migrate one template database that every app copies."""
     if TEST_DATABASE != "postgresql":
+        yield
         return
-    cluster = request.getfixturevalue("postgresql")
-    template = cluster.create_database()
+    template = request.getfixturevalue("postgresql").create_database()
     folder = tmp_path_factory.mktemp("template-database")
     stop_app(create_app(_app_config(folder / "instance", folder / "knowledge", embedder, template)))
-    _postgresql.append((cluster, template.rsplit("/", 1)[1]))
+    os.environ[TEMPLATE_DATABASE] = template
+    yield
+    del os.environ[TEMPLATE_DATABASE]
 
 
 @pytest.fixture(scope="session")
@@ -78,11 +78,8 @@ def sample_knowledge(tmp_path_factory, embedder) -> Path:
 
 def make_app(instance: Path, knowledge_dir: Path, embedder, **config) -> Flask:
     database = None
-    if _postgresql and "SQLALCHEMY_DATABASE_URI" not in config:
-        cluster, template = _postgresql[0]
-        if instance not in _databases:
-            _databases[instance] = cluster.create_database(template if config.get("AUTO_MIGRATE", True) else None)
-        database = _databases[instance]
+    if os.environ.get(TEMPLATE_DATABASE) and "SQLALCHEMY_DATABASE_URI" not in config:
+        database = instance_database(os.environ[TEMPLATE_DATABASE], instance, config.get("AUTO_MIGRATE", True))
     return create_app(_app_config(instance, knowledge_dir, embedder, database, **config))
 
 
