@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, redirect, render_template, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from web.accounts.permissions import login_only
+from web.accounts.permissions import ADMINISTER, login_only, roles_required
 from web.answers.checks import plural
 from web.database import db
-from web.models import Draft, Notification
+from web.models import Draft, JobState, MailJob, Notification
 from web.notifications.mail import headline, notification_link
-from web.notifications.notify import mark_read, unread_count
+from web.notifications.notify import QUEUE, mark_read, unread_count
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
 
@@ -49,6 +49,23 @@ def open_notification(notification_id: int):
     mark_read(current_user, notification.id)
     db.session.commit()
     return redirect(notification_link(notification))
+
+
+@bp.route("/mail/<int:job_id>/retry", methods=["POST"])
+@roles_required(*ADMINISTER)
+def retry_mail(job_id: int):
+    """Send a mail the server did not take once more, e.g. after the SMTP settings were corrected."""
+    job = db.session.get(MailJob, job_id)
+    if job is None:
+        abort(404)
+    if job.state != JobState.FAILED:
+        flash("Diese E-Mail wird schon versandt oder ist versandt.", "info")
+    else:
+        job.state, job.error, job.finished_at, job.attempts = JobState.QUEUED, None, None, 0
+        db.session.commit()
+        current_app.extensions["drafter_jobs"].submit(QUEUE, [job.id])
+        flash(f"Die E-Mail an {job.recipient} wird erneut versandt.", "success")
+    return redirect(url_for("tasks.index"))
 
 
 @bp.route("/read", methods=["POST"])

@@ -58,8 +58,8 @@ def test_an_approval_mails_the_staff_member_too(mail_app, smtp_server):
     assert "hat die Antwort 1b zur Anfrage FWG/2026/1" in mail.get_content()
 
 
-def test_a_mail_server_that_is_down_does_not_break_the_send_back_and_the_administration_sees_it(
-    tmp_path, knowledge_dir, embedder
+def test_a_mail_server_that_is_down_does_not_break_the_send_back_and_the_administration_sends_it_again(
+    tmp_path, knowledge_dir, embedder, smtp_server
 ):
     app = mailing_app(tmp_path, knowledge_dir, embedder, free_port())  # nothing listens there
     try:
@@ -71,6 +71,13 @@ def test_a_mail_server_that_is_down_does_not_break_the_send_back_and_the_adminis
         tasks = login(app, "admin").get("/tasks/").text
         assert "1 E-Mail nicht versandt" in tasks
         assert "sabine-down@kreis.example" in tasks and "konnte nicht versandt werden" in tasks
+        app.config["SMTP_PORT"] = smtp_server.port  # the server is reachable again (the settings corrected)
+        admin = login(app, "admin")
+        [job] = [line for line in tasks.split('action="') if line.startswith("/notifications/mail/")]
+        post(admin, job.split('"')[0])
+        wait_for_jobs(app)
+        assert len(smtp_server.to("sabine-down@kreis.example")) == 1
+        assert "0 E-Mails nicht versandt" in admin.get("/tasks/").text
     finally:
         stop_app(app)
 
