@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -35,13 +36,18 @@ TABLES = {
 }
 
 
-def test_flask_db_upgrade_creates_the_schema(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_INSTANCE_PATH", str(tmp_path / "instance"))
+def flask_db_upgrade(instance: Path, monkeypatch) -> None:
+    """`flask db upgrade` as an administrator runs it: configured by environment variables, no migration on start."""
+    monkeypatch.setenv("DRAFTER_INSTANCE_PATH", str(instance))
     monkeypatch.setenv("DRAFTER_AUTO_MIGRATE", "0")
     monkeypatch.setenv("DRAFTER_START_WORKERS", "0")
     cli = FlaskGroup(create_app=create_app)
     result = CliRunner().invoke(cli, ["db", "upgrade"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+
+
+def test_flask_db_upgrade_creates_the_schema(tmp_path, monkeypatch):
+    flask_db_upgrade(tmp_path / "instance", monkeypatch)
     connection = sqlite3.connect(tmp_path / "instance" / "drafter.sqlite")
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables >= TABLES

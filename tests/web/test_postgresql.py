@@ -9,24 +9,16 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from click.testing import CliRunner
-from flask.cli import FlaskGroup
 from sqlalchemy import create_engine, inspect, text
 
-from tests.web.test_database import TABLES
-from web import create_app
+from tests.web.test_database import TABLES, flask_db_upgrade
 from web.database import MIGRATIONS_DIR, db
 
 
 def test_flask_db_upgrade_builds_the_newest_schema_on_postgresql(tmp_path, monkeypatch, postgresql):
     url = postgresql.create_database()
     monkeypatch.setenv("DATABASE_URL", url.replace("postgresql+psycopg://", "postgres://"))  # as hosters write it
-    monkeypatch.setenv("DRAFTER_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.setenv("DRAFTER_AUTO_MIGRATE", "0")
-    monkeypatch.setenv("DRAFTER_START_WORKERS", "0")
-    cli = FlaskGroup(create_app=create_app)
-    result = CliRunner().invoke(cli, ["db", "upgrade"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    flask_db_upgrade(tmp_path / "instance", monkeypatch)
 
     newest = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     engine = create_engine(url)
