@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from web import audit
-from web.accounts.passwords import MIN_PASSWORD_LENGTH
+from web.accounts.passwords import password_problem
 from web.database import db
 from web.models import Role, User
 
@@ -27,8 +27,9 @@ def create_admin_command(username: str, display_name: str, password_stdin: bool)
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Passwort", hide_input=True, confirmation_prompt="Passwort wiederholen")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+    problem = password_problem(password, password, username)  # the rules of the web form, repeated by the prompt
+    if problem:
+        raise click.ClickException(problem)
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     if user is None:
         user = User(username=username, display_name=display_name or username, password_hash="")

@@ -31,9 +31,21 @@ def run_migrations_online() -> None:
     options.setdefault("process_revision_directives", skip_empty)
     options.setdefault("render_as_batch", True)  # SQLite can only alter tables by copying them
     with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata, **options)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch copy drops the old table; with foreign keys on, that deletes (ON DELETE CASCADE) or refuses
+            # (a plain reference) what refers to its rows. The pragma works only outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(connection=connection, target_metadata=target_db.metadata, **options)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:  # the connection goes back to the pool: with foreign keys on, as every other one
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -148,6 +148,13 @@ def test_create_admin_command_makes_the_first_administrator(app):
     assert short.exit_code != 0
     assert "mindestens 10 Zeichen" in short.output
 
+    # the web form's rules, not only the length: a repeated character and a common password are refused too
+    for password, reason in (("aaaaaaaaaaaa", "wiederholt nur wenige Zeichen"), ("passwort123", "häufig verwendeten")):
+        refused = runner.invoke(args=["create-admin", "schwach", "--password-stdin"], input=f"{password}\n")
+        assert refused.exit_code != 0 and reason in refused.output, refused.output
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "schwach")) is None
+
 
 def test_admin_creates_an_account_that_must_set_its_own_password(app):
     admin = login(app, "admin")

@@ -63,7 +63,13 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_inquiries_unit_id", "inquiries")
-    op.drop_column("inquiries", "unit_id")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite drops no column that is part of a foreign key: the table is copied without it (web/migrations/env.py
+        # turns foreign keys off, so dropping the old table keeps the questions and answers).
+        with op.batch_alter_table("inquiries", recreate="always") as batch:
+            batch.drop_column("unit_id")
+    else:
+        op.drop_column("inquiries", "unit_id")
     op.drop_table("user_units")
     op.drop_table("units")
     op.drop_index("ix_login_attempt_counts_expires_at", "login_attempt_counts")

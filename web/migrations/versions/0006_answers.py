@@ -26,6 +26,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("citations") as batch:
-        batch.drop_column("other_authority")
-        batch.drop_column("authority")
+    # DROP COLUMN, not a batch copy of the table (which reflected the table anew and failed on it)
+    op.drop_column("citations", "other_authority")
+    op.drop_column("citations", "authority")

@@ -56,5 +56,6 @@ def downgrade():
     op.drop_table("mail_jobs")
     op.drop_index("ix_notifications_user_id", table_name="notifications")
     op.drop_table("notifications")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("email")
+    # DROP COLUMN, not a batch copy: dropping the copied table fails on the accounts' foreign keys (or, where they
+    # cascade, deletes what refers to the accounts)
+    op.drop_column("users", "email")
