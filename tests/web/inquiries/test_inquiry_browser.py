@@ -109,3 +109,19 @@ def test_staff_extend_a_deadline_on_the_inquiry_page_and_a_refusal_keeps_the_ent
     page.wait_for_selector("text=Die Frist wurde bis zum 01.02.2027 verlängert.")
     assert page.locator("#frist li:has-text('Umfangreiche Akten aus drei Fachbereichen.')").count() == 1
     assert axe_problems(page) == []
+
+
+def test_a_file_for_a_new_inquiry_is_read_in_the_background_and_fills_the_form(live, browser):
+    _, base = live
+    page = signed_in(browser, base, "staff")
+    page.goto(f"{base}/inquiries/new")
+    page.fill("#reference", "DATEI/2026/1")
+    page.set_input_files("#file", {"name": "anfrage.txt", "mimeType": "text/plain", "buffer": LETTER.encode()})
+    page.click("button:has-text('Betreff, Datum und Absender aus dem Text übernehmen')")
+    page.wait_for_selector("text=Aus dem Text übernommen")  # after the page that waits for the file
+    assert page.input_value("#subject") == "Sanierung der Kreisstraße K 12"
+    assert page.input_value("#reference") == "DATEI/2026/1"  # what was typed before the file was read
+    assert "Wann beginnt die Sanierung der K 12?" in page.input_value("#text")
+    assert axe_problems(page) == []
+    page.click("button:has-text('Anfrage anlegen und Fragen erkennen')")
+    page.wait_for_selector("text=2 Fragen erkannt")
