@@ -28,14 +28,13 @@ from drafter.loaders import load_document
 from web.database import db
 from web.inquiries.form import FileText
 from web.jobs import finish
-from web.knowledge.ingestion import safe_filename
+from web.knowledge.ingestion import safe_filename, save_upload
 from web.knowledge_store import settings_for
 from web.models import InquiryFileJob, JobState, User
 
 log = logging.getLogger(__name__)
 
 QUEUE = "inquiry_files"
-_CHUNK = 1 << 16
 _KEPT_FIELDS_OUT = frozenset({"csrf_token", "step"})
 UNCLAIMED_SECONDS = 3600
 
@@ -62,18 +61,11 @@ def queue_file(upload: FileStorage, form: ImmutableMultiDict, step: str, user: U
     with translate_disk_errors(folder.parent):
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / filename
-        size = 0
-        with open(target, "wb") as handle:
-            while block := upload.stream.read(_CHUNK):
-                size += len(block)
-                if size > limit:
-                    break
-                handle.write(block)
+        size = save_upload(upload, target, limit)
     if size > limit:
         shutil.rmtree(folder, ignore_errors=True)
         db.session.rollback()
-        rest = sum(len(b) for b in iter(lambda: upload.stream.read(_CHUNK), b""))
-        return str(DocumentTooLarge(filename, size + rest, limit))
+        return str(DocumentTooLarge(filename, size, limit))
     job.stored_path = str(target)
     return job
 

@@ -110,12 +110,12 @@ def queue_reindex(user: User) -> IngestionJob:
     return job
 
 
-def _store(upload: FileStorage, job: IngestionJob, limit: int) -> str | None:
-    """Stream the upload to disk; return the German reason when the file cannot be taken."""
-    suffix = Path(job.filename).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        return str(UnsupportedFileType(job.filename, ", ".join(sorted(SUPPORTED_SUFFIXES))))
-    target = incoming_dir() / f"{job.id}{suffix}"
+def save_upload(upload: FileStorage, target: Path, limit: int) -> int:
+    """Stream an upload to `target`, synced to disk before the job that names it is committed; returns its size.
+
+    Past `limit` bytes nothing is kept (the rest is only counted, for the message); a disk that refuses it
+    leaves no half file.
+    """
     size = 0
     try:
         with open(target, "wb") as handle:
@@ -125,15 +125,26 @@ def _store(upload: FileStorage, job: IngestionJob, limit: int) -> str | None:
                     break
                 handle.write(block)
             handle.flush()
-            os.fsync(handle.fileno())  # on disk before the job that names it is committed
+            os.fsync(handle.fileno())
     except OSError:
-        target.unlink(missing_ok=True)  # half a file on a full disk
+        target.unlink(missing_ok=True)
         raise
-    job.size = size
     if size > limit:
         target.unlink(missing_ok=True)
-        rest = sum(len(b) for b in iter(lambda: upload.stream.read(_CHUNK), b""))
-        return str(DocumentTooLarge(job.filename, size + rest, limit))
+        size += sum(len(b) for b in iter(lambda: upload.stream.read(_CHUNK), b""))
+    return size
+
+
+def _store(upload: FileStorage, job: IngestionJob, limit: int) -> str | None:
+    """Stream the upload to disk; return the German reason when the file cannot be taken."""
+    suffix = Path(job.filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return str(UnsupportedFileType(job.filename, ", ".join(sorted(SUPPORTED_SUFFIXES))))
+    target = incoming_dir() / f"{job.id}{suffix}"
+    size = save_upload(upload, target, limit)
+    job.size = size
+    if size > limit:
+        return str(DocumentTooLarge(job.filename, size, limit))
     if size == 0:
         target.unlink(missing_ok=True)
         return f"{job.filename}: Die Datei ist leer. Bitte die richtige Datei auswählen."
