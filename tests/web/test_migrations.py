@@ -14,7 +14,8 @@ from web import create_app
 from web.database import db
 
 
-def _flask_db(tmp_path, monkeypatch, *args: str) -> None:
+def _flask_db(tmp_path, monkeypatch, url: str, *args: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)  # the app's database: a SQLite file, or PostgreSQL in the second run
     monkeypatch.setenv("DRAFTER_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("DRAFTER_AUTO_MIGRATE", "0")
     monkeypatch.setenv("DRAFTER_START_WORKERS", "0")
@@ -22,10 +23,13 @@ def _flask_db(tmp_path, monkeypatch, *args: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-def _count(tmp_path, table: str) -> int:
-    engine = create_engine(f"sqlite:///{tmp_path / 'instance' / 'drafter.sqlite'}")
-    with engine.connect() as connection:
-        return connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
+def _count(url: str, table: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
+    finally:
+        engine.dispose()
 
 
 def test_migrations_go_down_to_base_and_up_again(tmp_path, knowledge_dir, embedder, monkeypatch):
@@ -38,16 +42,18 @@ def test_migrations_go_down_to_base_and_up_again(tmp_path, knowledge_dir, embedd
         "/inquiries/new",
         {"reference": "M-1", "kind": "ifg", "received_on": "2026-01-14", "text": text_of_inquiry},
     )
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     stop_app(app)
-    assert (_count(tmp_path, "inquiries"), _count(tmp_path, "sub_questions")) == (1, 2)
+    assert (_count(url, "inquiries"), _count(url, "sub_questions")) == (1, 2)
 
-    _flask_db(tmp_path, monkeypatch, "downgrade", "0003")  # below the visibility columns of 0004
-    assert (_count(tmp_path, "inquiries"), _count(tmp_path, "sub_questions")) == (1, 2)
-    _flask_db(tmp_path, monkeypatch, "downgrade", "base")
-    engine = create_engine(f"sqlite:///{tmp_path / 'instance' / 'drafter.sqlite'}")
+    _flask_db(tmp_path, monkeypatch, url, "downgrade", "0003")  # below the visibility columns of 0004
+    assert (_count(url, "inquiries"), _count(url, "sub_questions")) == (1, 2)
+    _flask_db(tmp_path, monkeypatch, url, "downgrade", "base")
+    engine = create_engine(url)
     with engine.connect() as connection:
         assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
-    _flask_db(tmp_path, monkeypatch, "upgrade")
+    engine.dispose()
+    _flask_db(tmp_path, monkeypatch, url, "upgrade")
 
     app = make_app(tmp_path / "instance", knowledge_dir, embedder, AUTO_MIGRATE=False)
     try:
