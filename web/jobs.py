@@ -160,8 +160,9 @@ class JobRunner:
 
     def _requeue_orphans(self, model: type) -> None:
         """Jobs whose process died: queued again, or failed once they have used up their attempts."""
+        # of=model: PostgreSQL locks no rows of the outer join that loads the requester eagerly, and refuses to try.
         running = db.session.scalars(
-            select(model).where(model.state == JobState.RUNNING).with_for_update(skip_locked=True)
+            select(model).where(model.state == JobState.RUNNING).with_for_update(skip_locked=True, of=model)
         ).all()
         limit = self.app.config["JOB_MAX_ATTEMPTS"]
         for job in running:
