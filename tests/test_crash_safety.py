@@ -43,7 +43,9 @@ def test_check_finds_and_repairs_what_was_deleted_behind_the_catalogs_back(tmp_p
     assert found.returncode == 1, found.stderr
     assert "„ladepunkte.txt“: 2 von 2 Abschnitten fehlen in der Vektorsuche (Chroma)" in found.stdout
     assert f"Chroma enthält 1 Abschnitte des Dokuments {ids['parken.txt']}" in found.stdout
-    assert "Der Stichwortindex ist veraltet: 0 Abschnitte fehlen darin, 1 gehören zu keinem Dokument mehr." in found.stdout
+    assert (
+        "Der Stichwortindex ist veraltet: 0 Abschnitte fehlen darin, 1 gehören zu keinem Dokument mehr." in found.stdout
+    )
     assert "„kantine.txt“: die Originaldatei" in found.stdout and "erneut hochladen" in found.stdout
     assert "python -m drafter check --repair" in found.stdout
 
