@@ -103,7 +103,8 @@ class ChromaServer:
         self.url = f"http://127.0.0.1:{port}"
         command = [str(CHROMA), "run", "--path", str(self.folder / "data"), "--host", "127.0.0.1", "--port", str(port)]
         self._log = open(self.folder / "server.log", "wb")  # noqa: SIM115 - open as long as the server runs
-        self._process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)
+        quiet = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+        self._process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, env=quiet)
         deadline = time.monotonic() + 60
         while not self._answers():
             if self._process.poll() is not None or time.monotonic() > deadline:
