@@ -81,6 +81,11 @@ EXPECTED: dict[str, set[str] | str] = {
     "knowledge.update_metadata": {C},
     "knowledge.delete": {C},
     "knowledge.reindex": {C},
+    "tasks.index": EVERYONE,
+    "notifications.index": EVERYONE,
+    "notifications.open_notification": EVERYONE,
+    "notifications.read_all": EVERYONE,
+    "notifications.retry_mail": {A},
 }
 
 
