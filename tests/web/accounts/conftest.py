@@ -8,8 +8,10 @@ groups stay searchable as groupOfNames) and the ppolicy overlay (a locked accoun
 
 from __future__ import annotations
 
+import ctypes
 import datetime
 import ipaddress
+import signal
 import socket
 import subprocess
 import time
@@ -111,6 +113,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _end_with_the_tests() -> None:
+    """In the child before slapd starts: the kernel ends slapd when the test process ends, even when it is killed."""
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
 def _write_certificates(folder: Path) -> None:
     """A CA and a server certificate for 127.0.0.1 signed by it."""
     now = datetime.datetime.now(datetime.UTC)
@@ -189,7 +196,10 @@ def directory(tmp_path_factory) -> Iterator[Directory]:
     log = (folder / "slapd.log").open("w")
     # -d 0 keeps slapd in the foreground (no debug output), so the fixture owns the process and stops it.
     process = subprocess.Popen(
-        [SLAPD, "-d", "0", "-f", config, "-h", f"{url} {ldaps_url}"], stdout=log, stderr=subprocess.STDOUT
+        [SLAPD, "-d", "0", "-f", config, "-h", f"{url} {ldaps_url}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=_end_with_the_tests,
     )
     try:
         for _ in range(200):
