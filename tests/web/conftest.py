@@ -28,7 +28,7 @@ from werkzeug.serving import make_server
 from drafter.config import Settings
 from drafter.knowledge_base import KnowledgeBase
 from tests.conftest import KNOWLEDGE
-from tests.servers import instance_database
+from tests.servers import drop_instance_databases, instance_database
 from web import create_app, knowledge_store
 from web.database import db
 from web.models import Role, User
@@ -63,6 +63,14 @@ def web_database(request, tmp_path_factory, embedder) -> Iterator[None]:
     os.environ[TEMPLATE_DATABASE] = template
     yield
     del os.environ[TEMPLATE_DATABASE]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def web_databases_of_module() -> Iterator[None]:
+    """Under PostgreSQL, the databases of a test module are dropped once it is done (its apps are stopped by then)."""
+    yield
+    if os.environ.get(TEMPLATE_DATABASE):
+        drop_instance_databases(os.environ[TEMPLATE_DATABASE])
 
 
 @pytest.fixture(scope="session")
