@@ -41,6 +41,7 @@ from drafter.extractive import (  # noqa: E402
     lead_score,
     sentence_candidates,
     supporting_hits,
+    type_missing,
 )
 from drafter.knowledge_base import KnowledgeBase  # noqa: E402
 from drafter.learned import LinearModel, model_path  # noqa: E402
@@ -65,8 +66,8 @@ LEAD_FEATURES = (
     "length",
     "recency",
 )
-OUTCOME_FEATURES = ("lead_score", "lead_evidence", "top_score", "cited_coverage", "focus_in_lead", "type_missing")
-TARGET_PRECISION = 0.9
+OUTCOME_FEATURES = ("lead_keyword_rank", "lead_rank", "focus_in_lead")
+TARGET_PRECISION = 1.0
 L2 = 1.0
 
 
@@ -148,7 +149,9 @@ def lead_data(cases: list[Case]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per answerable question: its candidate sentences' features and whether each holds the answer."""
     groups = []
     for case in cases:
-        candidates = sentence_candidates(case.hits, expected_answer_type(case.question)) if case.gold else []
+        candidates = (
+            sentence_candidates(case.question, case.hits, expected_answer_type(case.question)) if case.gold else []
+        )
         if candidates and not case.generated:
             rows = np.array([[c.features[f] for f in LEAD_FEATURES] for c in candidates])
             groups.append((rows, np.array([float(holds_answer(case.gold, c.text)) for c in candidates])))
@@ -170,19 +173,23 @@ class Drafted:
     features: dict[str, float]
     right: bool
     lead_right: bool
+    typed: bool
+    """A quoted sentence gives the asked answer type; without one a draft is never marked `drafted`."""
 
 
 def drafts(cases: list[Case]) -> list[Drafted]:
     result = []
     for case in cases:
         answer_type = expected_answer_type(case.question)
-        chosen = choose_sentences(case.hits, answer_type)
+        chosen = choose_sentences(case.question, case.hits, answer_type)
         if not chosen:
             continue  # insufficient evidence: the outcome model is never asked
-        features = draft_features(case.question, answer_type, case.hits, chosen)
+        features = draft_features(case.question, case.hits, chosen)
         cited = " ".join(norm(c.hit.chunk.text) for c in chosen)
         right = bool(case.gold) and any(norm(g) in cited for g in case.gold)
-        result.append(Drafted(case, features, right, bool(case.gold) and holds_answer(case.gold, chosen[0].text)))
+        lead_right = bool(case.gold) and holds_answer(case.gold, chosen[0].text)
+        typed = type_missing(answer_type, chosen) is None
+        result.append(Drafted(case, features, right, lead_right, typed))
     return result
 
 
@@ -190,7 +197,7 @@ def fit_outcome(train: list[Drafted]) -> LinearModel:
     x = np.array([[d.features[f] for f in OUTCOME_FEATURES] for d in train])
     y = np.array([float(d.right) for d in train])
     model = fit(x, y, OUTCOME_FEATURES)
-    probabilities = sorted(((model.probability(d.features), d.right) for d in train), reverse=True)
+    probabilities = sorted(((model.probability(d.features), d.right) for d in train if d.typed), reverse=True)
     threshold, right = 1.0, 0
     for count, (p, is_right) in enumerate(probabilities, 1):
         right += is_right
@@ -201,7 +208,7 @@ def fit_outcome(train: list[Drafted]) -> LinearModel:
 
 def report(name: str, judged: list[Drafted], generated: list[Drafted], answerable: int, outcome: LinearModel) -> str:
     def marked(drafted: list[Drafted]) -> list[Drafted]:
-        return [d for d in drafted if outcome.probability(d.features) >= outcome.threshold]
+        return [d for d in drafted if d.typed and outcome.probability(d.features) >= outcome.threshold]
 
     answerable = answerable or 1
     kept = marked(judged)

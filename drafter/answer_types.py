@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from drafter.retrieval.german_analyzer import GermanAnalyzer
+
+_analyzer = GermanAnalyzer()
+
 
 class AnswerType(StrEnum):
     AMOUNT = "amount"
@@ -43,7 +47,7 @@ _AMOUNT_QUESTION = re.compile(
 _NUMBER_QUESTION = re.compile(
     r"\b(?:wie\s+(?:viele?|hoch|groß|gross|lange?|teuer|weit|schnell|oft|stark|alt|breit|umfangreich)"
     r"|was\s+kost\w*|in\s+welche[mr]\s+(?:höhe|umfang|zahl)|welche[rns]?\s+(?:anzahl|betrag|summe|höhe"
-    r"|kosten|umfang|zahl)|wie\s+(?:viel|hoch)\s+\w+|(?:anzahl|summe|höhe)\s+(?:der|des|an)\b)",
+    r"|kosten|umfang|zahl|anteil|quote|prozentsatz)|wie\s+(?:viel|hoch)\s+\w+|(?:anzahl|summe|höhe)\s+(?:der|des|an)\b)",
     re.IGNORECASE,
 )
 _DATE_QUESTION = re.compile(
@@ -107,8 +111,20 @@ def focus_word(question: str) -> str | None:
 _PRONOUN = re.compile(r"(?:Sie|Ihr\w*|Ich|Wir|Es|Er|Herr|Frau|Landrat|Landkreis|Stadt|Verwaltung|Kreisverwaltung)$")
 
 
+_OPENS_WITH_INTERROGATIVE = re.compile(
+    r"^\W*(?:\w+\s+)?(?:wie|was|wann|wer|wem|wen|wessen|wo\w*|welche\w*|warum|weshalb|wieso|inwie\w+)\b",
+    re.IGNORECASE,
+)
+
+
 def expected_answer_type(question: str) -> AnswerType:
-    """The answer type a question asks for; OPEN when it asks for an explanation or a list."""
+    """The answer type a question asks for; OPEN when it asks for an explanation or a list.
+
+    A question that opens with its interrogative asks what its main clause asks: „Woran misst die
+    Verwaltung, wie weit …“ asks for a yardstick, not for a figure.
+    """
+    if _OPENS_WITH_INTERROGATIVE.match(question):
+        question = question.split(",")[0]
     if _AMOUNT_QUESTION.search(question):
         return AnswerType.AMOUNT
     if _NUMBER_QUESTION.search(question):
@@ -132,3 +148,96 @@ def gives_answer_type(answer_type: AnswerType, sentence: str) -> bool:
         AnswerType.POLAR: _POLARITY,
     }.get(answer_type)
     return pattern is None or bool(pattern.search(sentence))
+
+
+_YEAR_OR_DATE = re.compile(r"^(?:(?:19|20)\d{2}|\d{1,2}\.\d{1,2}\.(?:\d{2,4})?)$")
+_NUMBER_TOKEN = re.compile(rf"^(?:\d[\d.,]*%?|{_NUMBER_WORDS})$", re.IGNORECASE)
+FIGURE_WINDOW = 4
+"""„536 der rund 1.080 Beschäftigten“: the counted noun may follow a second figure and an article."""
+_MEASURE_UNITS = (
+    (re.compile(r"\bwie\s+schnell\b", re.I), r"[kmg]?bit/s|km/h|minuten|stunden"),
+    (
+        re.compile(r"\bwie\s+lange?\b", re.I),
+        r"sekunden|minuten|stunden|tage[n]?|werktage[n]?|wochen|monate[n]?|jahre[n]?|km|m",
+    ),
+    (re.compile(r"\bwie\s+oft\b|\bhäufigkeit\b", re.I), r"mal|täglich|wöchentlich|monatlich|jährlich"),
+    (re.compile(r"\bwie\s+(?:groß|gross|breit|weit)\b", re.I), r"m|km|m²|qm|ha|personen|mitglieder\w*|plätze[n]?"),
+    (re.compile(r"\bwie\s+hoch\b|\banteil\b|\bquote\b", re.I), r"%|prozent|euro|€|mio\.|mrd\."),
+)
+"""For a question about a measure, the units that state it: „Wie schnell …“ is answered in Mbit/s."""
+_EXPLICIT_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}\.\s?\d{{1,2}}\.(?:\d{{2,4}})?|(?:19|20)\d{{2}}|(?:{_MONTHS})|quartal|halbjahr"
+    r"|jahresende|jahresmitte)\b",
+    re.IGNORECASE,
+)
+_EXPLICIT_POLARITY = re.compile(
+    r"\b(?:ja|nein|nicht|kein\w*|nie|niemals|nur|ausschließlich|vorbehalten|unmöglich|möglich|vorgesehen|geplant"
+    r"|beabsichtigt|zulässig|unzulässig|erlaubt|untersagt)\b",
+    re.IGNORECASE,
+)
+_NAMED_AGENT = re.compile(
+    r"\b(?:frau|herr|dr\.|\w*(?:amt|ämter|behörde|ministerium|beirat|ausschuss|kommission|gremium|abteilung"
+    r"|fachbereich|referat|dezernat|gmbh|vorsitzende\w*|beauftragte\w*|leitung|leiter\w*|agentur|kammer"
+    r"|verband|verein|stiftung))\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\wÄÖÜäöüß%€²/.,-]+")
+
+
+def answer_strength(answer_type: AnswerType, sentence: str, question: str, question_stems: set[str]) -> float:
+    """How clearly a sentence gives the asked kind of answer: 1 when it says it outright, 0.5 when it only
+    could, 0 when it cannot.
+
+    „536 der rund 1.080 Beschäftigten …“ answers „Wie viele Beschäftigte …“ outright: a count of what the
+    question asks about (its first noun), or a figure in the unit of the asked measure („200 Mbit/s“ for
+    „Wie schnell …“). „Zwei Stellen waren … nicht besetzt“ holds a number too, but of something else.
+    A yes or no is outright when the sentence denies or affirms about what the question asks (its words,
+    `question_stems`, as stems); a date when it names one, not when it only says „derzeit“.
+    """
+    if answer_type == AnswerType.OPEN:
+        return 1.0
+    if not gives_answer_type(answer_type, sentence):
+        return 0.0
+    if answer_type == AnswerType.AMOUNT:
+        return 1.0
+    if answer_type == AnswerType.NUMBER:
+        asked = set(_stems(focus_word(question) or "")) & question_stems or question_stems
+        return 1.0 if figures_of(sentence, question, asked) else 0.5
+    if answer_type == AnswerType.DATE:
+        return 1.0 if _EXPLICIT_DATE.search(sentence) else 0.5
+    if answer_type == AnswerType.AGENT:
+        return 1.0 if _NAMED_AGENT.search(sentence) else 0.5
+    about_it = bool(question_stems & set(_stems(sentence)))
+    return 1.0 if about_it and _EXPLICIT_POLARITY.search(sentence) else 0.5
+
+
+def figures_of(sentence: str, question: str, question_stems: set[str]) -> set[str]:
+    """What the sentence's figures measure, as far as the question asks about it: the question's words
+    (the stem of each whole word, of its last part when hyphenated), or the units of the asked measure,
+    within `FIGURE_WINDOW` words after a number (not a year or a date). „536 der rund 1.080 Beschäftigten“
+    measures {beschaftigt}; two sentences whose figures measure the same are two statements of one figure.
+    """
+    units = "|".join(u for pattern, u in _MEASURE_UNITS if pattern.search(question))
+    unit = re.compile(rf"^(?:{units})$", re.IGNORECASE) if units else None
+    words = _WORD.findall(sentence)
+    measured: set[str] = set()
+    for position, word in enumerate(words):
+        token = word.rstrip(".,")
+        after = words[position + 1 : position + 1 + FIGURE_WINDOW]
+        if not _NUMBER_TOKEN.match(token) or _YEAR_OR_DATE.match(token) or _is_month(after[:1]):
+            continue  # „4. November 2024“ is a date, not a count
+        for following in after:
+            following = following.rstrip(".,")
+            stem = _stems(following.split("-")[-1])[:1]  # the head: „Online-Anträge“ are no „Online-Dienste“
+            if unit and unit.match(following):
+                measured.add(following.lower())
+            measured.update(set(stem) & question_stems)
+    return measured
+
+
+def _is_month(words: list[str]) -> bool:
+    return bool(words) and bool(re.fullmatch(_MONTHS, words[0], re.IGNORECASE))
+
+
+def _stems(text: str) -> list[str]:
+    return _analyzer.tokens(text)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from drafter.answer_text import render_answer
-from drafter.answer_types import AnswerType, expected_answer_type, gives_answer_type
+from drafter.answer_types import AnswerType, answer_strength, expected_answer_type, figures_of
 from drafter.authorities import is_other_authority
 from drafter.confidence import Judgement, judge, outcome_features
 from drafter.learned import LinearModel, load_model
@@ -49,7 +49,7 @@ PASSAGE_EVIDENCE_FLOOR = 0.5
 """A passage is quoted only when its evidence reaches this share of the abstention threshold."""
 PASSAGE_WEIGHT = 1.0
 """Weight of the passage's retrieval score (relative to the best passage, 0–1) against the sentence's coverage."""
-TYPE_BONUS = 0.25
+TYPE_BONUS = 0.6
 """For a sentence of the asked answer type (a number for „Wie viele“): it outweighs a shared word or two."""
 DIRECT_ANSWER_BONUS = 0.3
 NEWER_BONUS = 0.05
@@ -94,7 +94,7 @@ def draft_extractive(
     led by the own ones, and a draft that quotes them is never marked `drafted`."""
     supporting = supporting_hits(hits, min_evidence)
     answer_type = expected_answer_type(question.text)
-    chosen = choose_sentences(supporting, answer_type, own_authority)
+    chosen = choose_sentences(question.text, supporting, answer_type, own_authority)
     if not chosen:
         return abstention(question)
     citations: list[Citation] = []
@@ -142,21 +142,19 @@ def judge_draft(
     question: str, answer_type: AnswerType, hits: list[SearchHit], chosen: list[Candidate], model: LinearModel
 ) -> Judgement:
     """Whether the chosen sentences can be marked `drafted`, by the fitted outcome model."""
-    features = draft_features(question, answer_type, hits, chosen)
-    return judge(model, features, question, hits, _quoted(chosen), _type_missing(answer_type, chosen))
+    features = draft_features(question, hits, chosen)
+    return judge(model, features, question, hits, _quoted(chosen), type_missing(answer_type, chosen))
 
 
-def draft_features(
-    question: str, answer_type: AnswerType, hits: list[SearchHit], chosen: list[Candidate]
-) -> dict[str, float]:
-    return outcome_features(question, hits, _quoted(chosen), _type_missing(answer_type, chosen))
+def draft_features(question: str, hits: list[SearchHit], chosen: list[Candidate]) -> dict[str, float]:
+    return outcome_features(question, hits, _quoted(chosen))
 
 
 def _quoted(chosen: list[Candidate]) -> list[tuple[SearchHit, str, float]]:
     return [(c.hit, c.text, c.score) for c in chosen]
 
 
-def _type_missing(answer_type: AnswerType, chosen: list[Candidate]) -> AnswerType | None:
+def type_missing(answer_type: AnswerType, chosen: list[Candidate]) -> AnswerType | None:
     """The asked answer type when no quoted sentence gives it."""
     if answer_type == AnswerType.OPEN or any(c.features["type_match"] for c in chosen):
         return None
@@ -203,15 +201,15 @@ def citation_for(hit: SearchHit, marker: int, start: int, end: int, own_authorit
 
 
 def choose_sentences(
-    hits: list[SearchHit], answer_type: AnswerType, own_authority: str | None = None
+    question: str, hits: list[SearchHit], answer_type: AnswerType, own_authority: str | None = None
 ) -> list[Candidate]:
     """The lead, the sentence that best answers the question, then up to two that score nearly as well, in
     reading order after it: the first sentence a reader sees is the one that answers."""
-    candidates = sentence_candidates(hits, answer_type, own_authority)
+    candidates = sentence_candidates(question, hits, answer_type, own_authority)
     for candidate in candidates:
         candidate.score = lead_score(candidate.features)
     if answer_type in (AnswerType.NUMBER, AnswerType.AMOUNT):
-        _mark_older_figures(candidates)
+        _mark_older_figures(candidates, question)
     candidates.sort(key=lambda c: -c.score)
     if not candidates:
         return []
@@ -250,7 +248,7 @@ def _overlap(a: Candidate, b: Candidate) -> bool:
 
 
 def sentence_candidates(
-    hits: list[SearchHit], answer_type: AnswerType, own_authority: str | None = None
+    question: str, hits: list[SearchHit], answer_type: AnswerType, own_authority: str | None = None
 ) -> list[Candidate]:
     """Every quotable sentence of the supporting passages that shares a word with the question."""
     if not hits:
@@ -273,14 +271,14 @@ def sentence_candidates(
             if coverage == 0 and not direct_answer:
                 continue
             typed = answer_type != AnswerType.OPEN
-            gives = typed and gives_answer_type(answer_type, sentence)
+            gives = answer_strength(answer_type, sentence, question, set(weights)) if typed else 0.0
             features = {
                 "coverage": coverage,
                 "rare": len(rare & tokens) / len(rare) if rare else 0.0,
                 "passage_score": hit.score / best_score,
                 "passage_rank": 1.0 / (rank + 1),
                 "passage_evidence": hit.evidence,
-                "type_match": float(gives),
+                "type_match": gives,
                 "type_miss": float(typed and not gives),
                 "direct_answer": float(direct_answer),
                 "position": 1.0 / (position + 1),
@@ -295,23 +293,22 @@ def sentence_candidates(
     return result
 
 
-def _mark_older_figures(candidates: list[Candidate]) -> None:
+def _mark_older_figures(candidates: list[Candidate], question: str) -> None:
     """Where two documents of different dates state the same measure, the older statement is demoted and
     marked „Stand MM/JJJJ“, so a draft never puts 448 (November 2024) beside 536 (September 2025) unlabelled."""
     typed = [c for c in candidates if c.features["type_match"] and c.hit.document.date]
     for older in typed:
-        newer = [c for c in typed if c.hit.document.date > older.hit.document.date and _same_measure(c, older)]
+        later = [c for c in typed if c.hit.document.date > older.hit.document.date]
+        newer = [c for c in later if _same_measure(c, older, question)]
         if newer:
             older.score -= OLDER_FIGURE_PENALTY
             older.note = f"Stand {older.hit.document.date[5:7]}/{older.hit.document.date[:4]}"
 
 
-def _same_measure(a: Candidate, b: Candidate) -> bool:
-    """Two sentences about the same measure share most of the question's words they contain."""
-    weights = a.hit.term_weights
-    words_a = {t for t in _analyzer.tokens(a.text) if t in weights and not t.isdigit()}
-    words_b = {t for t in _analyzer.tokens(b.text) if t in weights and not t.isdigit()}
-    return bool(words_a and words_b) and len(words_a & words_b) / min(len(words_a), len(words_b)) >= 0.5
+def _same_measure(a: Candidate, b: Candidate, question: str) -> bool:
+    """Two sentences state the same measure when their figures count the same thing of the question."""
+    stems = set(a.hit.term_weights)
+    return bool(figures_of(a.text, question, stems) & figures_of(b.text, question, stems))
 
 
 def recency(date: str | None) -> float:

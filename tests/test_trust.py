@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from drafter.answer_types import AnswerType, expected_answer_type
 from drafter.config import Settings
 from drafter.extractive import draft_extractive
 from drafter.knowledge_base import KnowledgeBase
@@ -155,3 +156,80 @@ def test_search_can_keep_to_the_own_authority(kb: KnowledgeBase):
     assert kb.search("Anträge auf Wohngeld", k=3)[0].document.authority == "Stadt Nordheim"
     own = kb.search("Anträge auf Wohngeld", k=3, authority="Landkreis Talbach")
     assert own and all(h.document.authority != "Stadt Nordheim" for h in own)
+
+
+STAFF_REPORT = """Personalbericht der Kreisverwaltung vom 15.03.2025
+
+Landkreis Talbach
+
+Die Dienstvereinbarung über mobiles Arbeiten von zu Hause gilt für alle Beschäftigten seit 3 Jahren.
+
+Die Zahl der Nutzer steigt: 412 Beschäftigte arbeiten regelmäßig mobil.
+"""
+
+PAYMENT_2024 = """Pressemitteilung vom 04.11.2024
+
+Landkreis Talbach
+
+Seit dem 4. November 2024 können Gebühren bei 23 Online-Diensten direkt im Antrag bezahlt werden.
+"""
+
+SIGN_IN_2025 = """Sachstandsbericht Online-Dienste vom 30.06.2025
+
+Landkreis Talbach
+
+Im ersten Halbjahr 2025 wurden 61 % der Gebühren für Online-Dienste direkt im Antrag bezahlt.
+"""
+
+
+@pytest.fixture(scope="module")
+def figures_kb(tmp_path_factory, embedder) -> KnowledgeBase:
+    folder = tmp_path_factory.mktemp("zahlen")
+    for name, text in {
+        "2025-03-personalbericht.txt": STAFF_REPORT,
+        "2024-11-pressemitteilung.txt": PAYMENT_2024,
+        "2025-06-sachstandsbericht.txt": SIGN_IN_2025,
+    }.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = replace(Settings.from_env(), data_dir=tmp_path_factory.mktemp("kb"), authority_name="Landkreis Talbach")
+    base = KnowledgeBase(settings, embedder)
+    base.ingest([folder])
+    yield base
+    base.close()
+
+
+def test_a_how_many_question_leads_with_the_count_of_what_it_asks_about(figures_kb: KnowledgeBase):
+    answer = draft(figures_kb, "Wie viele Beschäftigte arbeiten auf Grundlage einer Vereinbarung von zu Hause?")
+    # „seit 3 Jahren“ shares more words with the question, but counts years, not employees
+    assert "412 Beschäftigte" in answer.sentences[0].text
+
+
+def test_figures_of_different_things_are_not_marked_as_older_and_newer(figures_kb: KnowledgeBase):
+    answer = draft(figures_kb, "Bei wie vielen Online-Diensten können Gebühren direkt bezahlt werden?")
+    # the newer document's 61 % is a share of the fees paid, not a number of services that take payments:
+    # the 23 services are the current figure, not an older statement of it
+    quoted = {s.text: s.note for s in answer.sentences}
+    figure = next(text for text in quoted if "23 Online-Diensten" in text)
+    assert quoted[figure] is None
+
+
+def test_a_how_many_draft_without_any_number_is_not_marked_drafted(figures_kb: KnowledgeBase):
+    answer = draft(figures_kb, "Wie viele Beschäftigte nutzen die Dienstvereinbarung über mobiles Arbeiten?")
+    if not any(ch.isdigit() for s in answer.sentences for ch in s.text):
+        assert answer.status != DraftStatus.DRAFTED
+        assert "Gefragt ist eine Zahl" in answer.notice
+    else:
+        assert "412" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Woran misst die Kreisverwaltung, wie weit die Digitalisierung vorangeschritten ist?", AnswerType.OPEN),
+        ("Bei wie vielen Online-Diensten können Gebühren bezahlt werden?", AnswerType.NUMBER),
+        ("Welcher Anteil der Fahrzeugzulassungen wird online abgewickelt?", AnswerType.NUMBER),
+        ("Können Sie mitteilen, wie viele Anträge eingegangen sind?", AnswerType.NUMBER),
+    ],
+)
+def test_the_asked_answer_type_comes_from_the_main_clause(question: str, expected: AnswerType):
+    assert expected_answer_type(question) == expected

@@ -43,7 +43,8 @@ class LinearModel:
             "bias": round(self.bias, 6),
             "means": [round(m, 6) for m in self.means],
             "scales": [round(s, 6) for s in self.scales],
-            "threshold": round(self.threshold, 4),
+            # rounded down: the draft whose probability set the threshold must still pass it
+            "threshold": math.floor(self.threshold * 10_000) / 10_000,
         }
 
     @classmethod

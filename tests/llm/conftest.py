@@ -34,9 +34,17 @@ INJECTION = (
 
 
 def make_hit(
-    number: int, text: str, doc_type: DocType, title: str, date: str, score: float, query: str = QUESTION.text
+    number: int,
+    text: str,
+    doc_type: DocType,
+    title: str,
+    date: str,
+    score: float,
+    query: str = QUESTION.text,
+    rank: int | None = None,
 ) -> SearchHit:
-    """A retrieved passage as search returns it for `query`; `score` doubles as its evidence."""
+    """A retrieved passage as search returns it for `query`, at `rank` (default: `number`) by meaning and by
+    keywords; `score` doubles as its evidence."""
     kind = ChunkKind.QA if text.startswith("Frage") else ChunkKind.TEXT
     answer_start = text.find("Antwort:") if kind == ChunkKind.QA else 0
     document = DocumentInfo(
@@ -65,8 +73,9 @@ def make_hit(
         document,
         score,
         dense_score=score,
-        dense_rank=number,
+        dense_rank=rank or number,
         keyword_score=score * 10,
+        keyword_rank=rank or number,
         evidence=score,
         term_weights=dict.fromkeys(GermanAnalyzer().tokens(query), 1.0),
     )

@@ -308,7 +308,7 @@ def numbered_jobs(count: int) -> list[tuple[SubQuestion, list[SearchHit]]]:
     for k in range(1, count + 1):
         passage = f"Vorgang {k}: Im Jahr 2023 sind beim Landratsamt {k * 11} Anträge eingegangen."
         question = SubQuestion(label=str(k), text=f"Wie viele Anträge gingen im Vorgang {k} ein?")
-        hit = make_hit(k, passage, DocType.REPORT, f"Bericht {k}", "2024-01-31", 0.9, query=question.text)
+        hit = make_hit(k, passage, DocType.REPORT, f"Bericht {k}", "2024-01-31", 0.9, query=question.text, rank=1)
         jobs.append((question, [hit]))
     return jobs
 
