@@ -35,6 +35,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "inquiries.detail": {S, R},
     "inquiries.comment": {S, R},
     "inquiries.create": {S},
+    "inquiries.reading": {S},
     "inquiries.edit": {S},
     "inquiries.mark_sent": {S},
     "splits.save": {S},
