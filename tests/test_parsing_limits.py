@@ -75,10 +75,8 @@ def many_paragraphs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_zip_bomb_is_refused_before_it_is_unpacked(zip_bomb: Path) -> None:
     assert zip_bomb.stat().st_size < 3 * 1_048_576
-    started = time.perf_counter()
     with pytest.raises(DocumentOverLimit) as caught:
         load_document(zip_bomb)
-    assert time.perf_counter() - started < 10
     assert caught.value.setting == "DRAFTER_MAX_EXPANDED_MB"
     assert_german_limit(caught.value, "entpackt mehr als 200 MB", "DRAFTER_MAX_EXPANDED_MB")
 
@@ -90,19 +88,16 @@ def test_part_packed_like_a_bomb_is_refused_although_small_enough(tmp_path: Path
     assert_german_limit(caught.value, "ungewöhnlich stark gepackt", "erlaubt 1 : 200", "DRAFTER_MAX_COMPRESSION_RATIO")
 
 
-def test_docx_with_100000_paragraphs_is_refused_within_seconds(many_paragraphs: Path) -> None:
-    started = time.perf_counter()
+def test_docx_with_100000_paragraphs_is_refused(many_paragraphs: Path) -> None:
     with pytest.raises(DocumentOverLimit) as caught:
         load_document(many_paragraphs)
-    assert time.perf_counter() - started < 10
     assert_german_limit(caught.value, "mehr als 50.000 Absätze (100.000)", "DRAFTER_MAX_PARAGRAPHS")
 
 
-def test_docx_with_100000_paragraphs_reads_in_linear_time_when_allowed(many_paragraphs: Path) -> None:
-    """python-docx's style look-up per paragraph made this take minutes; read from the XML it takes seconds."""
-    started = time.perf_counter()
+def test_docx_with_100000_paragraphs_reads_completely_when_allowed(many_paragraphs: Path) -> None:
+    """python-docx's style look-up per paragraph made this take minutes (within the child's CPU limit it
+    would fail); read from the XML it takes seconds, as bench/hostile.py prints."""
     document = load_document(many_paragraphs, limits=replace(DEFAULTS, max_paragraphs=100_000))
-    assert time.perf_counter() - started < 10
     assert document.text.count("Frage") == 100_000
     assert document.text.endswith("Frage 99999?")
 
@@ -114,10 +109,8 @@ def test_pdf_with_more_pages_than_allowed_is_refused_before_reading_them(tmp_pat
     path = tmp_path / "seiten.pdf"
     with path.open("wb") as handle:
         writer.write(handle)
-    started = time.perf_counter()
     with pytest.raises(DocumentOverLimit) as caught:
         load_document(path)
-    assert time.perf_counter() - started < 10
     assert_german_limit(caught.value, "mehr als 5.000 Seiten (6.000)", "DRAFTER_MAX_PAGES")
 
 
@@ -156,10 +149,8 @@ def test_parser_over_the_cpu_time_limit_is_stopped_with_a_german_error(many_para
 
 
 def test_child_that_hangs_is_killed_after_four_times_its_cpu_limit(tmp_path: Path) -> None:
-    started = time.perf_counter()
     with pytest.raises(ParsingAborted) as caught:
         run_limited(time.sleep, 60, path=tmp_path / "haengt.pdf", limits=replace(DEFAULTS, cpu_seconds=1))
-    assert time.perf_counter() - started < 10
     assert_german_limit(caught.value, "dauerte länger als 4 s", "DRAFTER_PARSE_CPU_SECONDS")
 
 
