@@ -38,6 +38,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "inquiries.reading": {S},
     "inquiries.edit": {S},
     "inquiries.mark_sent": {S},
+    "deadlines.extend": {S},
     "splits.save": {S},
     "splits.merge": {S},
     "splits.split": {S},
