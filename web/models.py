@@ -429,6 +429,8 @@ class CitationRecord(db.Model):
     authority: Mapped[str | None] = mapped_column(String(300))
     other_authority: Mapped[bool] = mapped_column(default=False)
     """Another authority's passage (`drafter.models.Citation.other_authority`), named in the Prüfhinweise."""
+    superseded: Mapped[bool] = mapped_column(default=False)
+    """The passage's document was marked superseded (`drafter.models.Citation.superseded`)."""
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -183,6 +183,14 @@ def review_notes(draft: Draft, *, max_age_years: int, today: date | None = None)
                 "eigene ausgeben."
             )
         )
+    superseded = sorted({f"[{c.marker}]" for c in cited if c.superseded})
+    if superseded:
+        notes.append(
+            Note(
+                f"Fundstelle {', '.join(superseded)} stammt aus einem als überholt markierten Dokument; bitte die "
+                "Angabe am neueren Dokument prüfen."
+            )
+        )
     old = sorted({f"[{c.marker}]" for c in cited if _age_years(c.doc_date, today) > max_age_years})
     if old:
         notes.append(

@@ -31,6 +31,7 @@ def citation_record(citation: Citation, added_by_id: int | None = None) -> Citat
         doc_date=citation.date,
         authority=citation.authority,
         other_authority=citation.other_authority,
+        superseded=citation.superseded,
         added_by_id=added_by_id,
     )
 

@@ -27,6 +27,7 @@ class Source:
     pieces: list[tuple[str, bool]]
     in_text: bool
     other_authority: bool
+    superseded: bool
 
 
 def sources_of(draft: Draft, paragraphs: list[list[DraftSentence]]) -> list[Source]:
@@ -50,6 +51,7 @@ def sources_of(draft: Draft, paragraphs: list[list[DraftSentence]]) -> list[Sour
                 pieces=highlighted(first.passage_text, [(c.quote_start, c.quote_end) for c in citations]),
                 in_text=marker in used,
                 other_authority=bool(first.other_authority),
+                superseded=bool(first.superseded),
             )
         )
     return sources

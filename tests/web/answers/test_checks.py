@@ -26,6 +26,7 @@ def cited(marker: int = 1, text: str = PASSAGE, **fields) -> CitationRecord:
         quote_end=20,
         doc_date=fields.pop("doc_date", "2025-11-01"),
         other_authority=fields.pop("other_authority", False),
+        superseded=fields.pop("superseded", False),
     )
 
 
@@ -122,6 +123,13 @@ def test_sources_of_another_authority_and_old_sources_are_named(session):  # noq
     assert any(n.startswith("Fundstelle [1] stammt von einer anderen Behörde") for n in notes)
     assert any(n.startswith("Fundstelle [2] ist älter als 5 Jahre") for n in notes)
     assert not any("[2] stammt" in n or "[1] ist älter" in n for n in notes)
+
+
+def test_a_source_from_a_superseded_document_is_named(session):  # noqa: F811
+    sentences = [[DraftSentence("Eins.", [1]), DraftSentence("Zwei.", [2])]]
+    notes = notes_of(one_answer(sentences, cited(1), cited(2, superseded=True)))
+    assert any(n.startswith("Fundstelle [2] stammt aus einem als überholt markierten Dokument") for n in notes)
+    assert not any("[1] stammt aus" in n for n in notes)
 
 
 def test_the_unchanged_machine_draft_the_notice_and_the_length_are_noted(session):  # noqa: F811
