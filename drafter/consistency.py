@@ -19,8 +19,6 @@ from pathlib import Path
 
 from drafter.knowledge_base import KnowledgeBase
 
-_PAGE = 5000
-
 
 class Problem(StrEnum):
     VECTORS_MISSING = "vectors_missing"
@@ -48,7 +46,7 @@ def find_inconsistencies(kb: KnowledgeBase) -> list[Inconsistency]:
     for chunk_id, _ in kb.catalog.all_tokens():
         passages[chunk_id.rsplit(":", 1)[0]].add(chunk_id)
     found = []
-    vectors = _stored_vectors(kb)
+    vectors = kb.vector_store.passages_by_document()
     for doc_id, document in documents.items():
         expected = passages.get(doc_id, set())
         missing = expected - vectors.get(doc_id, set())
@@ -132,24 +130,6 @@ def repair(kb: KnowledgeBase, found: list[Inconsistency]) -> list[str]:
         done.append(f"{len(changed) - len(report.failed)} geänderte Originale neu eingelesen.")
         done += [f"Nicht eingelesen: {failure.error}" for failure in report.failed]
     return done
-
-
-def _stored_vectors(kb: KnowledgeBase) -> dict[str, set[str]]:
-    """The passages Chroma holds vectors for, by document.
-
-    Read through the store's collection: `VectorStore` offers no listing, because nothing but
-    this check ever needs one.
-    """
-    collection = kb.vector_store._collection
-    stored: dict[str, set[str]] = defaultdict(set)
-    offset = 0
-    while True:
-        page = collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
-        for meta in page["metadatas"]:
-            stored[str(meta["doc_id"])].add(str(meta["chunk_id"]))
-        if len(page["ids"]) < _PAGE:
-            return stored
-        offset += _PAGE
 
 
 def _sha256(path: Path) -> str:

@@ -108,6 +108,18 @@ class VectorStore:
     def count(self) -> int:
         return self._collection.count()
 
+    def passages_by_document(self, page_size: int = 5000) -> dict[str, set[str]]:
+        """The passages the store holds vectors for, by document id (for `python -m drafter check`)."""
+        stored: dict[str, set[str]] = {}
+        offset = 0
+        while True:
+            page = self._collection.get(include=["metadatas"], limit=page_size, offset=offset)
+            for meta in page["metadatas"]:
+                stored.setdefault(str(meta["doc_id"]), set()).add(str(meta["chunk_id"]))
+            if len(page["ids"]) < page_size:
+                return stored
+            offset += page_size
+
     def vectors(self) -> np.ndarray:
         """Every stored vector, in no particular order (for benchmarks that build on real vectors)."""
         stored = self._collection.get(include=["embeddings"])["embeddings"]
