@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web.answers import drafting_views
     from web.answers import views as answers
     from web.answers.drafting import run_drafting_job
-    from web.inquiries import deadline_views, split_views
+    from web.inquiries import deadline_views, split_views, unit_views
     from web.inquiries import views as inquiries
     from web.inquiries.file_reading import remove_file_leftovers, run_inquiry_file_job
     from web.knowledge import views as knowledge
@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web.review import views as review
     from web.tasks import views as tasks
 
-    blueprints = (auth, inquiries, deadline_views, split_views, drafting_views, answers, review, letters)
+    blueprints = (auth, inquiries, deadline_views, split_views, unit_views, drafting_views, answers, review, letters)
     for area in (*blueprints, letter_template, sent_inquiries, knowledge, admin, tasks, notifications):
         app.register_blueprint(area.bp)
     database.init_app(app)

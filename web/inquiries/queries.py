@@ -6,7 +6,7 @@ from flask import abort
 from sqlalchemy import select
 
 from web.database import db
-from web.models import Inquiry, Question, Role, User, UserRole
+from web.models import Inquiry, Question, Role, Unit, User, UserRole
 
 
 def get_inquiry(inquiry_id: int) -> Inquiry:
@@ -27,3 +27,8 @@ def get_question(inquiry: Inquiry, question_id: int) -> Question:
     if question is None or question.inquiry_id != inquiry.id:
         abort(404)
     return question
+
+
+def units_to_choose() -> list[Unit]:
+    """Every unit, the default one first: an inquiry can be handed over to any Fachbereich."""
+    return list(db.session.scalars(select(Unit).order_by(Unit.is_default.desc(), Unit.name)))

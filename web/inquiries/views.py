@@ -36,7 +36,7 @@ from web.inquiries.form import (
     upload_problem,
 )
 from web.inquiries.listing import RowData, list_row
-from web.inquiries.queries import get_inquiry, staff_users
+from web.inquiries.queries import get_inquiry, staff_users, units_to_choose
 from web.letters.frame import revoke_approval_if_frame_changed
 from web.models import (
     OPEN_INQUIRY_STATUSES,
@@ -323,6 +323,7 @@ def detail_page(inquiry: Inquiry, extension_form: dict[str, str] | None = None, 
         extension_hint=LEGAL_PERIODS[inquiry.kind].extension,
         extension_form=extension_form or {},
         extension_error=extension_error,
+        units=units_to_choose() if current_app.config["VISIBILITY"] == "unit" else [],
         split_locked=split_locked(inquiry),
         busy=drafting_busy(inquiry),
         split_points=split_editing.split_points,

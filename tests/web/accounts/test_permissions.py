@@ -39,6 +39,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "inquiries.edit": {S},
     "inquiries.mark_sent": {S},
     "deadlines.extend": {S},
+    "handover.move": {S},
     "splits.save": {S},
     "splits.merge": {S},
     "splits.split": {S},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 
 import pytest
@@ -148,3 +149,36 @@ def test_an_account_is_created_in_a_unit(app, units):
     with app.app_context():
         nora = db.session.scalar(select(User).where(User.username == "nora"))
         assert [unit.name for unit in nora.units] == ["Bauamt"]
+
+
+def test_an_inquiry_handed_over_to_another_unit_moves_who_may_see_it(app, units):
+    inquiry_id, draft_id = _inquiry(app, "sabine")
+    sabine, stefan = login(app, "staff"), login(app, "staff2")
+    page = sabine.get(f"/inquiries/{inquiry_id}").get_data(as_text=True)
+    assert "An anderen Fachbereich abgeben" in page and "Bauamt" in page
+    with app.app_context():
+        youth = db.session.scalar(select(Unit.id).where(Unit.name == "Jugendamt"))
+
+    response = post(sabine, f"/inquiries/{inquiry_id}/unit", {"unit_id": str(youth)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/inquiries/")
+    assert "liegt jetzt beim Fachbereich Jugendamt; Sie sehen sie nicht mehr" in sabine.get("/inquiries/").get_data(
+        as_text=True
+    )
+    assert sabine.get(f"/inquiries/{inquiry_id}").status_code == 403
+    assert sabine.get(f"/answers/{draft_id}").status_code == 403
+    assert stefan.get(f"/inquiries/{inquiry_id}").status_code == 200
+    with app.app_context():
+        moved = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "inquiry_moved"))
+        assert moved.username == "sabine" and moved.inquiry_id == inquiry_id
+        assert json.loads(moved.detail)["summary"] == "Abgegeben von Bauamt an Jugendamt"
+
+
+def test_handing_over_to_a_unit_that_does_not_exist_is_refused_in_german(app, units):
+    inquiry_id, _ = _inquiry(app, "sabine")
+    sabine = login(app, "staff")
+    response = post(sabine, f"/inquiries/{inquiry_id}/unit", {"unit_id": "999999"})
+    assert response.status_code == 302
+    assert "Bitte einen Fachbereich aus der Liste wählen." in sabine.get(f"/inquiries/{inquiry_id}").get_data(
+        as_text=True
+    )
+    assert sabine.get(f"/inquiries/{inquiry_id}").status_code == 200
