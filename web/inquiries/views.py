@@ -13,6 +13,7 @@ from drafter.splitting import split_inquiry
 from web import audit
 from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
 from web.accounts.visibility import visible_inquiries
+from web.answers.checks import plural
 from web.answers.rules import drafting_busy, export_problem, split_locked
 from web.answers.workflow import mark_sent as record_sent
 from web.database import db
@@ -243,7 +244,8 @@ def _create(entered: InquiryInput, job: InquiryFileJob | None = None):
     try:
         split_editing.replace_all(inquiry, split_inquiry(inquiry.text))
         message = (
-            f"Die Anfrage wurde angelegt; {len(inquiry.questions)} Fragen erkannt. Bitte die Aufteilung prüfen.",
+            f"Die Anfrage wurde angelegt; {plural(len(inquiry.questions), 'Frage', 'Fragen')} erkannt. Bitte die "
+            "Aufteilung prüfen.",
             "success",
         )
     except EmptyInquiry as error:

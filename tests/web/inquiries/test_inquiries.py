@@ -63,6 +63,11 @@ def test_pasted_inquiry_is_split_into_its_numbered_questions(app, staff):
     assert "12 Fragen erkannt" in page
 
 
+def test_one_recognised_question_is_counted_in_the_singular(app, staff):
+    response = new_inquiry(staff, text="1. Wie viele Schulen gibt es?")
+    assert "1 Frage erkannt" in staff.get(response.headers["Location"]).get_data(as_text=True)
+
+
 def test_deadline_is_one_month_after_receipt_unless_configured(app, staff):
     new_inquiry(staff, text="1. Wie viele Schulen gibt es?", received_on="2026-01-14")
     with app.app_context():

@@ -39,7 +39,7 @@ def record_and_draft(page, base: str, reference: str, text: str, count: int) -> 
     page.fill("#received_on", "2026-01-14")
     page.fill("#text", text)
     page.click("button:has-text('Anfrage anlegen')")
-    page.wait_for_selector("text=Fragen erkannt")
+    page.wait_for_selector("text=Bitte die Aufteilung prüfen")
     inquiry_url = page.url.split("#")[0]
     page.click("button:has-text('Entwürfe erstellen')")
     page.wait_for_selector(f"#fortschritt-status:has-text('{count} von {count} Entwürfen fertig')")
