@@ -182,6 +182,7 @@ _NAMED_AGENT = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[\wÄÖÜäöüß%€²/.,-]+")
+_MONTH = re.compile(_MONTHS, re.IGNORECASE)
 
 
 def answer_strength(answer_type: AnswerType, sentence: str, question: str, question_stems: set[str]) -> float:
@@ -201,13 +202,13 @@ def answer_strength(answer_type: AnswerType, sentence: str, question: str, quest
     if answer_type == AnswerType.AMOUNT:
         return 1.0
     if answer_type == AnswerType.NUMBER:
-        asked = set(_stems(focus_word(question) or "")) & question_stems or question_stems
+        asked = set(_analyzer.tokens(focus_word(question) or "")) & question_stems or question_stems
         return 1.0 if figures_of(sentence, question, asked) else 0.5
     if answer_type == AnswerType.DATE:
         return 1.0 if _EXPLICIT_DATE.search(sentence) else 0.5
     if answer_type == AnswerType.AGENT:
         return 1.0 if _NAMED_AGENT.search(sentence) else 0.5
-    about_it = bool(question_stems & set(_stems(sentence)))
+    about_it = bool(question_stems & set(_analyzer.tokens(sentence)))
     return 1.0 if about_it and _EXPLICIT_POLARITY.search(sentence) else 0.5
 
 
@@ -228,7 +229,7 @@ def figures_of(sentence: str, question: str, question_stems: set[str]) -> set[st
             continue  # „4. November 2024“ is a date, not a count
         for following in after:
             following = following.rstrip(".,")
-            stem = _stems(following.split("-")[-1])[:1]  # the head: „Online-Anträge“ are no „Online-Dienste“
+            stem = _analyzer.tokens(following.split("-")[-1])[:1]  # the head: „Online-Anträge“ are no „Online-Dienste“
             if unit and unit.match(following):
                 measured.add(following.lower())
             measured.update(set(stem) & question_stems)
@@ -236,8 +237,4 @@ def figures_of(sentence: str, question: str, question_stems: set[str]) -> set[st
 
 
 def _is_month(words: list[str]) -> bool:
-    return bool(words) and bool(re.fullmatch(_MONTHS, words[0], re.IGNORECASE))
-
-
-def _stems(text: str) -> list[str]:
-    return _analyzer.tokens(text)
+    return bool(words) and bool(_MONTH.fullmatch(words[0]))

@@ -51,7 +51,7 @@ def outcome_features(
     lead_tokens = set(_analyzer.tokens(quoted[0][1])) if quoted else set()
     return {
         "lead_keyword_rank": 1.0 / (1 + lead.keyword_rank) if lead and lead.keyword_rank else 0.0,
-        "lead_rank": 1.0 / (1 + next(i for i, h in enumerate(hits) if h is lead)) if lead in hits else 0.0,
+        "lead_rank": 1.0 / (1 + hits.index(lead)) if lead in hits else 0.0,
         "focus_in_lead": float(bool(focus & lead_tokens)) if focus else 1.0,
     }
 

@@ -54,19 +54,26 @@ Die Bearbeitungsdauer der Anträge auf Wohngeld beträgt im Durchschnitt sechs W
 """
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory, embedder) -> KnowledgeBase:
+def talbach_knowledge_base(tmp_path_factory, embedder, documents: dict[str, str]) -> KnowledgeBase:
+    """A knowledge base of the Landkreis Talbach holding `documents` (file name → text)."""
     folder = tmp_path_factory.mktemp("dokumente")
-    for name, text in {
-        "2024-11-niederschrift.txt": MOBILE_2024,
-        "2025-09-sachstandsbericht.txt": MOBILE_2025,
-        "2025-02-antwort-radverkehr.txt": BIKES,
-        "2025-03-stellungnahme-nordheim.txt": NEIGHBOUR,
-    }.items():
+    for name, text in documents.items():
         (folder / name).write_text(text, encoding="utf-8")
     settings = replace(Settings.from_env(), data_dir=tmp_path_factory.mktemp("kb"), authority_name="Landkreis Talbach")
     base = KnowledgeBase(settings, embedder)
     base.ingest([folder])
+    return base
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory, embedder) -> KnowledgeBase:
+    documents = {
+        "2024-11-niederschrift.txt": MOBILE_2024,
+        "2025-09-sachstandsbericht.txt": MOBILE_2025,
+        "2025-02-antwort-radverkehr.txt": BIKES,
+        "2025-03-stellungnahme-nordheim.txt": NEIGHBOUR,
+    }
+    base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
     yield base
     base.close()
 
@@ -184,16 +191,12 @@ Im ersten Halbjahr 2025 wurden 61 % der Gebühren für Online-Dienste direkt im 
 
 @pytest.fixture(scope="module")
 def figures_kb(tmp_path_factory, embedder) -> KnowledgeBase:
-    folder = tmp_path_factory.mktemp("zahlen")
-    for name, text in {
+    documents = {
         "2025-03-personalbericht.txt": STAFF_REPORT,
         "2024-11-pressemitteilung.txt": PAYMENT_2024,
         "2025-06-sachstandsbericht.txt": SIGN_IN_2025,
-    }.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    settings = replace(Settings.from_env(), data_dir=tmp_path_factory.mktemp("kb"), authority_name="Landkreis Talbach")
-    base = KnowledgeBase(settings, embedder)
-    base.ingest([folder])
+    }
+    base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
     yield base
     base.close()
 
