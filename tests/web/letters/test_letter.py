@@ -271,32 +271,40 @@ def test_editing_the_kind_of_an_approved_inquiry_revokes_the_approval_visibly_an
     assert staff.get("/inquiries/1/letter/download").status_code == 302
 
 
-def test_an_administrator_uploads_the_countys_template_and_letters_use_it(app, staff, reviewer):
-    admin = login(app, "admin")
+def template_docx(*paragraphs: str, header: str | None = None) -> bytes:
+    """A county's letter template: its header line and its paragraphs with placeholders."""
     template = Document()
-    template.sections[0].header.paragraphs[0].text = "LANDKREIS TALBACH – Der Landrat"
-    template.add_paragraph("An: {{Empfänger}}")
-    template.add_paragraph("Az.: {{Unser Zeichen}} vom {{Datum}}")
-    template.add_paragraph("{{Betreff}}")
-    template.add_paragraph("{{Brieftext}}")
+    if header is not None:
+        template.sections[0].header.paragraphs[0].text = header
+    for paragraph in paragraphs:
+        template.add_paragraph(paragraph)
     buffer = io.BytesIO()
     template.save(buffer)
-    refused = post(
+    return buffer.getvalue()
+
+
+def upload_template(admin, data: bytes) -> str:
+    """The page the administration sees after uploading `data` as the letter template."""
+    return post(
         admin,
         "/admin/letter-template/",
-        {"file": (io.BytesIO(b"kein docx"), "vorlage.docx")},
+        {"file": (io.BytesIO(data), "vorlage.docx")},
         content_type="multipart/form-data",
         follow_redirects=True,
+    ).get_data(as_text=True)
+
+
+def test_an_administrator_uploads_the_countys_template_and_letters_use_it(app, staff, reviewer):
+    admin = login(app, "admin")
+    template = template_docx(
+        "An: {{Empfänger}}",
+        "Az.: {{Unser Zeichen}} vom {{Datum}}",
+        "{{Betreff}}",
+        "{{Brieftext}}",
+        header="LANDKREIS TALBACH – Der Landrat",
     )
-    assert "kein Word-Dokument" in refused.get_data(as_text=True)
-    accepted = post(
-        admin,
-        "/admin/letter-template/",
-        {"file": (io.BytesIO(buffer.getvalue()), "vorlage.docx")},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
-    assert "Die Briefvorlage wurde übernommen" in accepted.get_data(as_text=True)
+    assert "kein Word-Dokument" in upload_template(admin, b"kein docx")
+    assert "Die Briefvorlage wurde übernommen" in upload_template(admin, template)
     approved(app, staff, reviewer)
     document = exported(staff)
     assert document.sections[0].header.paragraphs[0].text == "LANDKREIS TALBACH – Der Landrat"
@@ -307,18 +315,7 @@ def test_an_administrator_uploads_the_countys_template_and_letters_use_it(app, s
 
 
 def test_a_template_without_the_letter_text_placeholder_is_refused(app):
-    admin = login(app, "admin")
-    template = Document()
-    template.add_paragraph("{{Empfänger}} {{Unbekannt}}")
-    buffer = io.BytesIO()
-    template.save(buffer)
-    page = post(
-        admin,
-        "/admin/letter-template/",
-        {"file": (io.BytesIO(buffer.getvalue()), "vorlage.docx")},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    page = upload_template(login(app, "admin"), template_docx("{{Empfänger}} {{Unbekannt}}"))
     assert "Unbekannte Platzhalter: {{Unbekannt}}" in page
 
 
@@ -358,10 +355,5 @@ def test_answers_of_a_sent_inquiry_stay_locked_until_an_administrator_reopens_it
 
 
 def test_a_template_with_the_letter_text_inside_other_text_is_refused():
-    template = Document()
-    template.add_paragraph("{{Empfänger}}")
-    template.add_paragraph("Text: {{Brieftext}}")
-    buffer = io.BytesIO()
-    template.save(buffer)
     with pytest.raises(TemplateInvalid, match="in einem eigenen Absatz"):
-        check_template(buffer.getvalue())
+        check_template(template_docx("{{Empfänger}}", "Text: {{Brieftext}}"))
