@@ -34,6 +34,7 @@ ACTIONS = {
     "inquiry_updated": "Anfrage geändert",
     "inquiry_read": "Anfrage mit Personendaten angesehen",
     "deadline_extended": "Frist verlängert",
+    "extension_notice_exported": "Zwischennachricht erstellt",
     "inquiry_moved": "Anfrage an einen anderen Fachbereich abgegeben",
     "split_edited": "Aufteilung geändert",
     "drafting_started": "Entwürfe angefordert",

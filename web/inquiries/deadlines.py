@@ -30,13 +30,26 @@ MAX_REASON = 2_000
 
 
 @dataclass(frozen=True)
+class ExtensionCap:
+    """How long a statute lets an extended period run at most, counted from receipt, and the rule that says so;
+    `applies_to` names the requests it covers when it covers only some (the environmental information under
+    the LTranspG), which staff then confirm when they extend."""
+
+    maximum: str
+    rule: str
+    applies_to: str | None = None
+
+
+@dataclass(frozen=True)
 class LegalPeriod:
     """Where the period of a kind of inquiry comes from: a statute with its own period, or a rule the county
-    sets (Geschäftsordnung, its own service standard); and how the period may be extended, in German."""
+    sets (Geschäftsordnung, its own service standard); how the period may be extended, in German; and the
+    longest an extension may make it, where the statute caps it."""
 
     basis: str
     statutory: str | None
     extension: str
+    cap: ExtensionCap | None = None
 
 
 LEGAL_PERIODS = {
@@ -51,12 +64,14 @@ LEGAL_PERIODS = {
         "1m",
         "Verlängerbar, soweit Umfang oder Komplexität es erfordern (bei Umweltinformationen auf höchstens zwei "
         "Monate); die antragstellende Person ist vor Ablauf der Monatsfrist unter Angabe der Gründe zu unterrichten.",
+        ExtensionCap("2m", "§ 12 Abs. 3 LTranspG", applies_to="Umweltinformationen"),
     ),
     "vig": LegalPeriod(
         "§ 5 Abs. 2 VIG",
         "1m",
         "Bei Beteiligung Dritter verlängert sich die Frist auf zwei Monate; die antragstellende Person ist darüber "
         "zu unterrichten.",
+        ExtensionCap("2m", "§ 5 Abs. 2 VIG"),
     ),
     "council": LegalPeriod(
         "der Geschäftsordnung des Kreistages",
@@ -178,9 +193,19 @@ def may_extend(inquiry: Inquiry, config: Mapping) -> bool:
     return inquiry.status in OPEN_INQUIRY_STATUSES and inquiry.kind in config["DEADLINE_EXTENDABLE"]
 
 
-def extension(inquiry: Inquiry, new_deadline: date | None, reason: str, config: Mapping) -> tuple[date, str | None]:
+def latest_extension(inquiry: Inquiry, state: str) -> date:
+    """The latest deadline the cap of the inquiry's kind allows: its maximum from receipt, on a working day."""
+    cap = LEGAL_PERIODS[inquiry.kind].cap
+    months, days = parse_period(cap.maximum)
+    return working_day(add_months(inquiry.received_on, months) + timedelta(days=days), state)[0]
+
+
+def extension(
+    inquiry: Inquiry, new_deadline: date | None, reason: str, config: Mapping, cap_applies: bool = False
+) -> tuple[date, str | None]:
     """The new deadline staff asked for, moved to a working day, and why it moved; refused with the reason when
-    the kind does not allow an extension, no reason is given or the date is not later than the current one."""
+    the kind does not allow an extension, no reason is given, the date is not later than the current one or
+    beyond the statute's cap. A cap that covers only some requests applies when staff say so (`cap_applies`)."""
     if inquiry.sent_at:
         raise ExtensionRefused("Die Anfrage ist als versandt vermerkt; ihre Frist läuft nicht mehr.")
     if not may_extend(inquiry, config):
@@ -199,7 +224,18 @@ def extension(inquiry: Inquiry, new_deadline: date | None, reason: str, config: 
         raise ExtensionRefused(
             f"Das neue Fristende muss nach der bisherigen Frist ({inquiry.deadline:%d.%m.%Y}) liegen."
         )
-    return working_day(new_deadline, config["STATE"])
+    due, moved_because = working_day(new_deadline, config["STATE"])
+    cap = LEGAL_PERIODS[inquiry.kind].cap
+    if cap is not None and (cap.applies_to is None or cap_applies):
+        latest = latest_extension(inquiry, config["STATE"])
+        if due > latest:
+            covered = f" bei {cap.applies_to}" if cap.applies_to else ""
+            raise ExtensionRefused(
+                f"Nach {cap.rule} darf die Frist{covered} höchstens {period_de(cap.maximum)} ab Eingang "
+                f"({inquiry.received_on:%d.%m.%Y}) betragen. Das späteste mögliche Fristende ist der "
+                f"{latest:%d.%m.%Y}; bitte ein Datum bis dahin eintragen."
+            )
+    return due, moved_because
 
 
 def hand_set_deadline_problem(inquiry: Inquiry, deadline: date, received_on: date, kind: str) -> str | None:

@@ -24,6 +24,7 @@ from web.inquiries.deadlines import (
     deadline_state,
     hand_set_deadline_problem,
     may_extend,
+    period_de,
 )
 from web.inquiries.file_reading import QUEUE as FILE_QUEUE
 from web.inquiries.file_reading import file_text, queue_file, typed_form
@@ -61,6 +62,7 @@ MAX_COMMENT_CHARS = 10_000
 """A comment on an inquiry or an answer says what to do; longer text belongs in the answer or a document."""
 # Deadlines are shown on pages of other areas too (the review queue): a global for every template.
 bp.add_app_template_global(deadline_state, "deadline_state")
+bp.add_app_template_filter(period_de, "period_de")
 
 SORT_COLUMNS = {
     "deadline": Inquiry.deadline,
@@ -323,6 +325,7 @@ def detail_page(inquiry: Inquiry, extension_form: dict[str, str] | None = None, 
         extensions=extensions,
         may_extend_deadline=may_extend(inquiry, current_app.config) and not inquiry.sent_at,
         extension_hint=LEGAL_PERIODS[inquiry.kind].extension,
+        extension_cap=LEGAL_PERIODS[inquiry.kind].cap,
         extension_form=extension_form or {},
         extension_error=extension_error,
         units=units_to_choose() if current_app.config["VISIBILITY"] == "unit" else [],

@@ -293,14 +293,15 @@ def _write_body(document: DocumentObject, placeholder: Paragraph, letter: Letter
         return paragraph
 
     add(letter.salutation)
-    add(letter.introduction)
+    for block in _blocks(letter.introduction):
+        add(block)
     for section in letter.sections:
         if section.title:
             add(section.title, heading=section_level)
         for answer in section.answers:
             add(answer.heading, bold=True, italic=answer.question, heading=answer_level)
-            for block in re.split(r"\n\s*\n", answer.text.strip()):
-                add(block.strip())
+            for block in _blocks(answer.text):
+                add(block)
     if letter.remedy_note:
         add(letter.remedy_note)
     add(letter.closing)
@@ -312,6 +313,11 @@ def _write_body(document: DocumentObject, placeholder: Paragraph, letter: Letter
         for source in letter.annex:
             add(source.line)
     placeholder._p.getparent().remove(placeholder._p)
+
+
+def _blocks(text: str) -> list[str]:
+    """The paragraphs of `text`, which a blank line separates."""
+    return [block.strip() for block in re.split(r"\n\s*\n", text.strip())]
 
 
 def _german_styles(document: DocumentObject) -> None:

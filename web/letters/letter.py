@@ -66,7 +66,7 @@ class Letter:
     date: str
     subject: str
     salutation: str
-    introduction: str
+    introduction: str  # paragraphs separated by a blank line
     sections: list[LetterSection]
     remedy_note: str | None
     closing: str
@@ -159,32 +159,40 @@ def build_letter(inquiry: Inquiry, config: dict, today: date, *, with_sources: b
         if not sections or sections[-1].title != question.group_title:
             sections.append(LetterSection(question.group_title, []))
         sections[-1].answers.append(answer)
-    kind = inquiry.kind_enum
     return Letter(
-        authority=config["AUTHORITY_NAME"],
-        authority_address=config["AUTHORITY_ADDRESS"],
-        return_line=f"{config['AUTHORITY_NAME']} · {config['AUTHORITY_ADDRESS']}",
-        recipient=recipient(inquiry),
-        their_reference=inquiry.requester_reference or "",
-        their_message=date_de(inquiry.received_on),
-        our_reference=inquiry.reference,
-        contact=inquiry.assignee.display_name if inquiry.assignee else "",
-        phone=config["AUTHORITY_PHONE"],
-        email=config["AUTHORITY_EMAIL"],
-        date=date_de(today),
+        **addressing(inquiry, config, today),
         subject=inquiry.letter_subject or default_subject(inquiry),
-        salutation=salutation(inquiry),
         introduction=inquiry.letter_introduction or default_introduction(inquiry, config),
         sections=sections,
         remedy_note=(
             "[Falls der Antrag ganz oder teilweise abgelehnt wird: Begründung und Rechtsbehelfsbelehrung einfügen.]"
-            if kind in FOI_KINDS
+            if inquiry.kind_enum in FOI_KINDS
             else None
         ),
         closing=inquiry.letter_closing or DEFAULT_CLOSING,
-        signature=signature(inquiry, config),
         annex=sorted(annex.values(), key=lambda source: source.number),
     )
+
+
+def addressing(inquiry: Inquiry, config: dict, today: date) -> dict[str, object]:
+    """What every letter to the requester of `inquiry` shares, as `Letter` fields: the county's letterhead, the
+    address and information blocks, salutation and signature. The reply and the notice of an extension
+    (web/letters/extension_notice.py) differ only in subject and text."""
+    return {
+        "authority": config["AUTHORITY_NAME"],
+        "authority_address": config["AUTHORITY_ADDRESS"],
+        "return_line": f"{config['AUTHORITY_NAME']} · {config['AUTHORITY_ADDRESS']}",
+        "recipient": recipient(inquiry),
+        "their_reference": inquiry.requester_reference or "",
+        "their_message": date_de(inquiry.received_on),
+        "our_reference": inquiry.reference,
+        "contact": inquiry.assignee.display_name if inquiry.assignee else "",
+        "phone": config["AUTHORITY_PHONE"],
+        "email": config["AUTHORITY_EMAIL"],
+        "date": date_de(today),
+        "salutation": salutation(inquiry),
+        "signature": signature(inquiry, config),
+    }
 
 
 def _renumbered(

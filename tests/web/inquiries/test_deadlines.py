@@ -180,3 +180,43 @@ def test_the_details_form_moves_a_deadline_later_only_with_a_corrected_receipt_n
     assert post(staff, "/inquiries/1/edit", corrected).status_code == 302
     with app.app_context():
         assert db.session.get(Inquiry, 1).deadline == date(2027, 1, 11)
+
+
+def test_vig_refuses_an_extension_beyond_two_months_from_receipt_naming_the_rule_and_the_latest_date(app, staff):
+    new_inquiry(staff, text="1. Welche Betriebe wurden kontrolliert?", kind="vig", received_on="2026-12-01")
+    assert "Nach § 5 Abs. 2 VIG höchstens 2 Monate ab Eingang." in staff.get("/inquiries/1").get_data(as_text=True)
+    refused = extend(staff, "2027-02-10", "Anhörung des betroffenen Betriebs.")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert (
+        "Nach § 5 Abs. 2 VIG darf die Frist höchstens 2 Monate ab Eingang (01.12.2026) betragen. "
+        "Das späteste mögliche Fristende ist der 01.02.2027" in page
+    )
+    assert 'value="2027-02-10"' in page and "Anhörung des betroffenen Betriebs.</textarea>" in page
+    assert extend(staff, "2027-02-01", "Anhörung des betroffenen Betriebs.").status_code == 302
+    with app.app_context():
+        assert db.session.get(Inquiry, 1).deadline == date(2027, 2, 1)
+
+
+def test_ltranspg_caps_an_extension_at_two_months_only_for_environmental_information(app, staff):
+    # Two months from 30 November 2026 end on Saturday 30 January 2027, so the latest deadline is Monday 1 February.
+    new_inquiry(staff, text="1. Wie hoch sind die Nitratwerte?", kind="ltranspg", received_on="2026-11-30")
+    refused = post(
+        staff,
+        "/inquiries/1/deadline",
+        {"new_deadline": "2027-02-15", "reason": "Messreihen dreier Wasserwerke.", "cap_applies": "1"},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Nach § 12 Abs. 3 LTranspG darf die Frist bei Umweltinformationen höchstens 2 Monate ab Eingang" in page
+    assert "Das späteste mögliche Fristende ist der 01.02.2027" in page
+    assert 'name="cap_applies" type="checkbox" value="1" checked' in page  # kept as ticked
+    # Not about the environment: the LTranspG lets the period run longer where size or complexity need it.
+    assert extend(staff, "2027-02-15", "Umfangreiche Akten aus drei Fachbereichen.").status_code == 302
+    with app.app_context():
+        assert db.session.get(Inquiry, 1).deadline == date(2027, 2, 15)
+
+
+def test_ifg_has_no_hard_cap_on_an_extension(app, staff):
+    new_inquiry(staff, text="1. Wie viele Gutachten gibt es?", kind="ifg", received_on="2026-12-01")
+    assert extend(staff, "2027-06-01", "Beteiligung mehrerer Dritter (§ 8 IFG).").status_code == 302

@@ -1,0 +1,38 @@
+"""The Zwischennachricht: the letter that tells the requester their deadline was extended, and why.
+
+The statutes that allow an extension want the requester told, with the reasons, before the first
+period ends (§ 12 Abs. 3 LTranspG, § 5 Abs. 2 VIG; for the IFG the reasons staff give when the month
+is not enough). The notice is a letter like the reply: the same template, letterhead, address and
+information blocks, salutation and signature (`addressing` in web/letters/letter.py); only subject
+and text are its own. It names the inquiry by subject and received date, the new deadline, the
+reason as staff entered it with the extension, and the rule the extension follows (`LEGAL_PERIODS`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from web.inquiries.deadlines import LEGAL_PERIODS
+from web.letters.letter import DEFAULT_CLOSING, Letter, addressing
+from web.models import DeadlineExtension, Inquiry
+from web.templating import date_de
+
+
+def extension_notice(inquiry: Inquiry, step: DeadlineExtension, config: dict, today: date) -> Letter:
+    """The notice of `step`, one extension of `inquiry`'s deadline, as it would be sent today."""
+    received, due = date_de(inquiry.received_on), date_de(step.new_deadline)
+    text = [
+        f"Ihre Anfrage vom {received} zum Thema „{inquiry.subject}“ ist bei uns in Bearbeitung.",
+        f"Wir können sie nicht bis zum {date_de(step.previous_deadline)} beantworten und verlängern die Frist "
+        f"für unsere Antwort nach {LEGAL_PERIODS[inquiry.kind].basis} bis zum {due}.",
+        f"Grund der Verlängerung: {step.reason}",
+        f"Sie erhalten unsere Antwort spätestens bis zum {due}. Wir bitten um Ihr Verständnis.",
+    ]
+    return Letter(
+        **addressing(inquiry, config, today),
+        subject=f"Zwischennachricht zu Ihrer Anfrage vom {received}: {inquiry.subject}",
+        introduction="\n\n".join(text),
+        sections=[],
+        remedy_note=None,
+        closing=DEFAULT_CLOSING,
+    )
