@@ -81,7 +81,8 @@ def fill(kb: KnowledgeBase, size: int, sentences: list[str], vectors: np.ndarray
         noisy = base + np_rng.normal(0, NOISE, base.shape).astype(np.float32)
         noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
         kb.vector_store.add([c.chunk_id for c in chunks], [doc_id] * PER_DOCUMENT, ["passage"] * PER_DOCUMENT, noisy)
-    kb.keyword_index.rebuild(kb.catalog.all_tokens())
+    with kb.keyword_index.building():
+        kb.keyword_index.rebuild(kb.catalog.all_tokens(), kb.catalog.version().passages)
 
 
 def percentile(values: list[float], share: float) -> float:

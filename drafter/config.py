@@ -7,6 +7,7 @@ SQLite under the data directory, the embedding model shipped in the PyPI package
 | variable                     | default                          | meaning |
 |------------------------------|----------------------------------|---------|
 | DRAFTER_DATA_DIR             | ./data                           | knowledge base: catalog, Chroma, keyword index |
+| DRAFTER_CATALOG_URL          | (unset: SQLite in the data dir)  | PostgreSQL catalog shared by several hosts |
 | DRAFTER_CHROMA_URL           | (unset: embedded Chroma)         | Chroma server (`chroma run`) for several hosts |
 | DRAFTER_EMBEDDING_MODEL      | packaged all-MiniLM-L6-v2        | sentence-transformers model directory or name |
 | DRAFTER_EMBEDDING_DEVICE     | cpu                              | torch device for the embedding model |
@@ -118,6 +119,9 @@ class ParseLimits:
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("data")
+    catalog_url: str | None = None
+    """postgresql://… of the catalog (documents, passages, versions); unset, a SQLite file in the data directory.
+    The web application uses its own DATABASE_URL here when that is PostgreSQL."""
     chroma_url: str | None = None
     """http://host:port of a Chroma server; unset, the vectors live in an embedded store in the data directory."""
     embedding_model: str = field(default_factory=packaged_model_path)
@@ -147,6 +151,7 @@ class Settings:
         )
         settings = cls(
             data_dir=Path(_env("DRAFTER_DATA_DIR", "data")),
+            catalog_url=os.environ.get("DRAFTER_CATALOG_URL", "").strip() or None,
             chroma_url=os.environ.get("DRAFTER_CHROMA_URL", "").strip() or None,
             embedding_model=_env("DRAFTER_EMBEDDING_MODEL", packaged_model_path()),
             embedding_device=_env("DRAFTER_EMBEDDING_DEVICE", "cpu"),

@@ -1,11 +1,14 @@
-"""Coordination between processes that share one data directory.
+"""Coordination between processes that share one data directory on one host.
 
 The web application runs several gunicorn worker processes (one Python process uses one
 core), and a curator may run `python -m drafter ingest` beside it. All of them read and
 write the same knowledge base. SQLite copes with that by itself; Chroma's embedded client
-and our in-memory caches do not: a process keeps serving what it loaded until it is told
-that the directory changed. So writers take an exclusive file lock and then renew a change
-stamp, and readers compare the stamp (one `stat`) before they search.
+does not: a process keeps serving what it loaded until it is told that the directory
+changed. So writers of vectors renew a change stamp, and readers compare the stamp (one
+`stat`) before they search. File locks keep apart what must not run twice at once in one
+data directory: the embedded Chroma's writes, the keyword index's rebuild and swap, and the
+writers of a SQLite catalog. Across hosts nothing here applies: a PostgreSQL catalog has an
+advisory lock and a version in the database instead (`drafter.catalog`).
 
 File locks (`flock`) are per open file, so they also keep apart threads of one process
 that each take the lock; they are not re-entrant.

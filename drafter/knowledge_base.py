@@ -1,16 +1,23 @@
 """The knowledge base: ingest, remove and search documents in one data directory.
 
-Layout of the data directory: `catalog.sqlite` (documents, passages, analysed tokens),
-`chroma/` (vectors, one collection per embedding model), `keyword/` (the BM25 index), and
-for coordination between processes the locks `write.lock`, `chroma.lock`, `keyword.lock`
-and the change stamps `changed` and `vectors-changed`.
+Layout of the data directory: `catalog.sqlite` (documents, passages, analysed tokens; or
+the catalog lives in PostgreSQL, DRAFTER_CATALOG_URL), `chroma/` (vectors, one collection per
+embedding model; or on a Chroma server, DRAFTER_CHROMA_URL), `keyword/` (the BM25 index), and
+for coordination between processes the locks `write.lock`, `chroma.lock`, `keyword.lock`,
+`rebuilding-keyword.lock` and the change stamp `vectors-changed`.
 Ingestion is idempotent by content hash: an unchanged file costs a hash and a look-up, a
-changed file replaces its passages everywhere, and nothing is embedded twice.
+changed file replaces its passages everywhere, and nothing is embedded twice. The originals
+are not kept here: a document's `source` is wherever it was read from (for the web
+application a folder under DRAFTER_UPLOAD_DIR, one path that all hosts share).
 
-Several processes may use one data directory at once (gunicorn workers, a command-line
-ingest beside the web application): writes are serialised by a file lock, and every process
-reloads its view of Chroma and its document cache when another one has changed the directory
-(see `drafter.interprocess`).
+Several processes may use one knowledge base at once (gunicorn workers, a command-line ingest
+beside the web application, several hosts on one PostgreSQL catalog and one Chroma server):
+writes are serialised by the catalog's writer lock (`Catalog.writer_lock`: an advisory lock in
+PostgreSQL, a file lock beside a SQLite file). Before a search, a process compares the
+catalog's version (one small query) with what it has seen: its document cache follows at
+once; its keyword index, a replica of the catalog's tokens per data directory, is rebuilt in a
+background thread while searches go on with the old one. An embedded Chroma is also reopened
+when another process of the host wrote vectors (`vectors-changed`, see `drafter.interprocess`).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import numpy as np
 from tqdm import tqdm
 
 from drafter.atomic_files import copy_durably, discard, remove_leftovers, replace_durably
-from drafter.catalog import Catalog
+from drafter.catalog import Catalog, CatalogVersion
 from drafter.chunking import chunk_document, index_text
 from drafter.config import Settings
 from drafter.disk_errors import disk_errors_translated, translate_disk_errors
@@ -42,7 +49,7 @@ from drafter.errors import (
     KnowledgeBaseBusy,
     UnreadableDocument,
 )
-from drafter.interprocess import ChangeStamp, LockTimeout, Stamp, file_lock
+from drafter.interprocess import ChangeStamp, LockTimeout
 from drafter.loaders import discover_files, load_document
 from drafter.loaders.ocr import OCR_PAGES, OCR_WARNING
 from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo, LoadedDocument, SearchHit
@@ -109,25 +116,22 @@ class KnowledgeBase:
             settings.embedding_model, settings.embedding_device, settings.embedding_batch
         )
         self.analyzer = GermanAnalyzer()
-        self.catalog = Catalog(self.data_dir / "catalog.sqlite")
+        self.catalog = Catalog(settings.catalog_url or self.data_dir / "catalog.sqlite")
         self.keyword_index = KeywordIndex(self.data_dir / "keyword", self.analyzer)
         self._vector_store: VectorStore | None = None
         self._open_lock = threading.Lock()
-        # Two stamps: any change (documents, metadata) and changed vectors. Only the second makes the other
-        # processes reopen Chroma, which at 100k passages means reading the whole index from disk again.
-        self._catalog_stamp = ChangeStamp(self.data_dir / "changed")
+        # Changed vectors make the other processes of this host reopen an embedded Chroma, which at 100k
+        # passages means reading the whole index from disk again; other changes are told by the catalog version.
         self._vector_stamp = ChangeStamp(self.data_dir / "vectors-changed")
-        self._seen = (self._catalog_stamp.read(), self._vector_stamp.read())
-        self._documents_cache: tuple[tuple[Stamp, Stamp], dict[str, DocumentInfo]] | None = None
+        self._seen_vectors = self._vector_stamp.read()
+        self._documents_cache: tuple[int, dict[str, DocumentInfo]] | None = None
+        self._keyword_refresh: threading.Thread | None = None
         self._clean_up_after_crash()
 
     def _clean_up_after_crash(self) -> None:
-        """Undo what a writer killed mid-write left behind; only when no other process is writing now."""
+        """Undo what a rebuild of the keyword index killed midway left behind (it skips one that is running)."""
         try:
-            with file_lock(self.data_dir / "write.lock", timeout=0):
-                self.keyword_index.recover()
-        except LockTimeout:
-            pass  # another process is writing; it or the next process to start cleans up
+            self.keyword_index.recover()
         except OSError as error:  # a read-only or full disk: searching may still work, writing reports it
             log.warning("Reste abgebrochener Schreibvorgänge nicht geprüft: %s", error)
 
@@ -187,18 +191,42 @@ class KnowledgeBase:
         """`authority` keeps only that authority's documents (and those whose authority is unknown)."""
         if not query.strip():
             return []
-        self._catch_up()
+        version = self._catch_up()
+        if self.keyword_index.built_from() != version.passages:
+            self._refresh_keyword_index_in_background()
         return self.retriever.search(query, k, SearchFilters.of(doc_types, date_from, date_to, authority))
 
-    def _catch_up(self) -> None:
-        """Forget what this process has cached if another process has changed the data directory since."""
-        if (self._catalog_stamp.read(), self._vector_stamp.read()) == self._seen:
-            return
+    def _catch_up(self) -> CatalogVersion:
+        """The catalog's version now; an embedded Chroma is reopened first if another process wrote vectors."""
+        if self._vector_stamp.read() != self._seen_vectors:
+            with self._open_lock:
+                current = self._vector_stamp.read()  # again: another thread may have reopened it meanwhile
+                if current != self._seen_vectors and self._vector_store is not None:
+                    self._vector_store.reopen()
+                self._seen_vectors = current
+        return self.catalog.version()
+
+    def _refresh_keyword_index_in_background(self) -> None:
+        """Start rebuilding this data directory's keyword index from the catalog, unless a rebuild runs already;
+        searches go on with the index in use until the new one is swapped in."""
         with self._open_lock:
-            current = (self._catalog_stamp.read(), self._vector_stamp.read())  # again: a writer may have run
-            if current[1] != self._seen[1] and self._vector_store is not None:
-                self._vector_store.reopen()
-            self._seen = current
+            if self._keyword_refresh is not None and self._keyword_refresh.is_alive():
+                return
+            self._keyword_refresh = threading.Thread(
+                target=self._refresh_keyword_index, name="Stichwortindex", daemon=True
+            )
+            self._keyword_refresh.start()
+
+    def _refresh_keyword_index(self) -> None:
+        try:
+            with self.keyword_index.building(wait=False) as ours:
+                if not ours:
+                    return  # another process on this data directory is building; the next search looks again
+                version = self.catalog.version().passages
+                if self.keyword_index.built_from() != version:
+                    self.keyword_index.rebuild(self.catalog.all_tokens(), version)
+        except Exception:  # a thread of its own: nobody else would hear of it; the next search tries again
+            log.exception("Stichwortindex nicht aus dem Katalog aktualisiert")
 
     @contextmanager
     def _writing(self, *, vectors: bool, wait: float | None = None) -> Iterator[None]:
@@ -208,22 +236,23 @@ class KnowledgeBase:
         how long to wait for another writer, for actions a person waits on (seconds; None waits for good).
         """
         try:
-            with file_lock(self.data_dir / "write.lock", timeout=wait):
+            with self.catalog.writer_lock(timeout=wait):
                 self._catch_up()
                 try:
                     yield
                 finally:
-                    with self._open_lock:
-                        catalog = self._catalog_stamp.renew()
-                        self._seen = (catalog, self._vector_stamp.renew() if vectors else self._seen[1])
-        except LockTimeout as exc:  # only the write lock is taken with a timeout
+                    if vectors:
+                        with self._open_lock:
+                            self._seen_vectors = self._vector_stamp.renew()
+        except LockTimeout as exc:  # only the writer lock is taken with a timeout
             raise KnowledgeBaseBusy() from exc
 
     def _documents(self) -> dict[str, DocumentInfo]:
-        """All documents by id, cached until this or another process changes the knowledge base."""
-        seen, cached = self._seen, self._documents_cache
-        if cached is None or cached[0] != seen:  # tagged, so a list read before a change is never kept after it
-            cached = (seen, {d.doc_id: d for d in self.catalog.documents()})
+        """All documents by id, cached until this or another process (or host) changes the catalog."""
+        changes, cached = self.catalog.version().changes, self._documents_cache
+        if cached is None or cached[0] != changes:
+            # Tagged with the version read before the list: a list read across a change is read again next time.
+            cached = (changes, {d.doc_id: d for d in self.catalog.documents()})
             self._documents_cache = cached
         return cached[1]
 
@@ -346,6 +375,8 @@ class KnowledgeBase:
         """Repair what is derived from the catalog (`drafter.consistency`): vectors of documents the catalog no
         longer has are deleted, the vectors of `reembed` computed anew, the keyword index rebuilt."""
         with self._writing(vectors=True):
+            # Asked again under the lock: a document another process or host stored since the check is not orphaned.
+            orphaned = [doc_id for doc_id in orphaned if self.catalog.document(doc_id) is None]
             for doc_id in [*orphaned, *reembed]:
                 self.vector_store.delete_document(doc_id)
             self._embed_existing(list(reembed), show_progress=False)
@@ -448,7 +479,10 @@ class KnowledgeBase:
             self.catalog.mark_embedded(doc_id, self.embedder.slug)
 
     def _rebuild_keyword_index(self) -> None:
-        self.keyword_index.rebuild(self.catalog.all_tokens())
+        """Under the writer lock, after a change of passages: this host's index is current when the write ends."""
+        with self.keyword_index.building():
+            version = self.catalog.version().passages
+            self.keyword_index.rebuild(self.catalog.all_tokens(), version)
 
 
 _View = tuple[str, str, str]

@@ -7,6 +7,12 @@ in this or another process, has written a newer one. A new index is written besi
 one, synced to disk and swapped in under a file lock, so a reader never loads half of each:
 the old index is renamed aside before the new one takes its name, and only then deleted. A
 crash between the two renames leaves the old one aside, and `recover` puts it back.
+
+The index records the catalog version (`CatalogVersion.passages`) it was built from. Each host
+keeps its own index, a replica of the catalog's stored tokens: a host whose index is older than
+the catalog builds a new one while its searches go on with the old (see `KnowledgeBase`). One
+build at a time per data directory (`rebuilding-keyword.lock`), so two processes never write
+the same staging folder and a build of an older version never replaces a newer one.
 """
 
 from __future__ import annotations
@@ -16,18 +22,20 @@ import logging
 import math
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
 from drafter.atomic_files import sync_directory, sync_tree
-from drafter.interprocess import file_lock
+from drafter.interprocess import LockTimeout, file_lock
 from drafter.retrieval.german_analyzer import GermanAnalyzer
 
 log = logging.getLogger(__name__)
 _IDS_FILE = "chunk_ids.json"
+_VERSION_FILE = "catalog_version.json"
 
 
 class KeywordIndex:
@@ -35,6 +43,7 @@ class KeywordIndex:
         self.directory = directory
         self.analyzer = analyzer
         self._swap_lock = directory.with_name(directory.name + ".lock")
+        self._build_lock = directory.with_name(f"rebuilding-{directory.name}.lock")
         self._lock = threading.Lock()
         self._loaded = False
         self._loaded_version: tuple[int, int] | None = None
@@ -43,14 +52,34 @@ class KeywordIndex:
         self._vocab: set[str] = set()
         self._doc_codes: dict[str, int] = {}
         self._passage_docs = np.zeros(0, dtype=np.int32)
+        self._built_from: int | None = None
 
     @property
     def chunk_ids(self) -> list[str]:
         self._ensure_loaded()
         return self._chunk_ids
 
-    def rebuild(self, rows: Iterable[tuple[str, str]]) -> int:
-        """Write a new index from (chunk_id, space-separated tokens); returns the number of passages."""
+    def built_from(self) -> int | None:
+        """The catalog version the index in use was built from; None for none or one from before versions."""
+        self._ensure_loaded()
+        return self._built_from
+
+    @contextmanager
+    def building(self, wait: bool = True) -> Iterator[bool]:
+        """Hold the right to build (yields True); with `wait` False, yields False at once if another thread or
+        process of this data directory is building, so a search that noticed a stale index need not wait."""
+        with ExitStack() as held:
+            try:
+                held.enter_context(file_lock(self._build_lock, timeout=None if wait else 0))
+            except LockTimeout:
+                yield False
+                return
+            yield True
+
+    def rebuild(self, rows: Iterable[tuple[str, str]], version: int) -> int:
+        """Write a new index from (chunk_id, space-separated tokens) of catalog `version`; returns the number of
+        passages. Only inside `building`; `version` is read before the rows, so an index is never labelled newer
+        than what it holds."""
         chunk_ids: list[str] = []
         vocab: dict[str, int] = {}
         corpus_ids: list[list[int]] = []
@@ -65,6 +94,7 @@ class KeywordIndex:
             bm25.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocab), show_progress=False)
             bm25.save(staging, show_progress=False)
         (staging / _IDS_FILE).write_text(json.dumps(chunk_ids))
+        (staging / _VERSION_FILE).write_text(json.dumps(version))
         sync_tree(staging)
         previous = self._beside("old")
         with self._lock, file_lock(self._swap_lock):
@@ -80,15 +110,18 @@ class KeywordIndex:
     def recover(self) -> None:
         """After a crash: put back an index that was renamed aside but not replaced, drop a half-written one.
 
-        Called only by a process that holds the knowledge base's write lock, so no rebuild is running.
+        Skipped while another process builds (it holds the build lock): what looks half-written is its work.
         """
-        previous = self._beside("old")
-        with self._lock, file_lock(self._swap_lock):
-            if previous.exists() and not self.directory.exists():
-                previous.rename(self.directory)
-            shutil.rmtree(previous, ignore_errors=True)
-            shutil.rmtree(self._beside("new"), ignore_errors=True)
-            self._loaded = False
+        with self.building(wait=False) as ours:
+            if not ours:
+                return
+            previous = self._beside("old")
+            with self._lock, file_lock(self._swap_lock):
+                if previous.exists() and not self.directory.exists():
+                    previous.rename(self.directory)
+                shutil.rmtree(previous, ignore_errors=True)
+                shutil.rmtree(self._beside("new"), ignore_errors=True)
+                self._loaded = False
 
     def _beside(self, kind: str) -> Path:
         return self.directory.with_name(f"{self.directory.name}.{kind}")
@@ -152,5 +185,7 @@ class KeywordIndex:
             has_matrix = version is not None and (self.directory / "params.index.json").exists()
             self._bm25 = bm25s.BM25.load(self.directory, mmap=True, show_progress=False) if has_matrix else None
             self._vocab = set(self._bm25.vocab_dict) if self._bm25 else set()
+            version_file = self.directory / _VERSION_FILE
+            self._built_from = json.loads(version_file.read_text()) if version and version_file.exists() else None
             self._loaded_version = version
             self._loaded = True
