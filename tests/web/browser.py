@@ -38,7 +38,7 @@ def signed_in(browser, base: str, role: str):
     page.fill("#username", USERS[role][0])
     page.fill("#password", PASSWORD)
     page.click("button:has-text('Anmelden')")
-    page.wait_for_url(re.compile(r".*/(inquiries|knowledge|admin)/.*"))
+    page.wait_for_url(re.compile(r".*/(tasks|knowledge|admin)/.*"))
     return page
 
 

@@ -35,9 +35,10 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/")
 @login_only
 def home():
-    """Send everyone to the page of their main task."""
+    """Send everyone to the page of their main task: staff and reviewers to „Meine Aufgaben“, which lists what
+    waits for them (the inquiry list is one click away in the navigation)."""
     if current_user.has_role(Role.STAFF, Role.REVIEWER):
-        return redirect(url_for("inquiries.index"))
+        return redirect(url_for("tasks.index"))
     if current_user.has_role(Role.CURATOR):
         return redirect(url_for("knowledge.index"))
     if current_user.has_role(Role.ADMIN):

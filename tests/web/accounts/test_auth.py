@@ -30,7 +30,11 @@ def test_passwords_are_stored_hashed(app):
 
 
 def test_login_leads_to_the_page_of_the_role(app):
-    assert login(app, "staff").get("/").headers["Location"].endswith("/inquiries/")
+    staff = login(app, "staff")
+    assert staff.get("/").headers["Location"].endswith("/tasks/")
+    assert login(app, "reviewer").get("/").headers["Location"].endswith("/tasks/")
+    tasks = staff.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "Meine Aufgaben" in tasks and 'href="/inquiries/"' in tasks  # the list is one click away
     assert login(app, "curator").get("/").headers["Location"].endswith("/knowledge/")
     assert login(app, "admin").get("/").headers["Location"].endswith("/admin/users")
 
