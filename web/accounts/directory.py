@@ -26,6 +26,7 @@ from ldap3.core import exceptions as ldap_errors
 from ldap3.utils.conv import escape_filter_chars
 from ldap3.utils.dn import parse_dn
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from web.database import db
 from web.models import Role, Unit, User
@@ -306,7 +307,22 @@ def _units(names: list[str]) -> list[Unit]:
 
 
 def sync_account(username: str, person: DirectoryPerson) -> User:
-    """The local account of a directory person, created at the first sign-in and updated at every one (uncommitted)."""
+    """The local account of a directory person, created at the first sign-in and updated at every one (uncommitted).
+
+    Two first sign-ins of one person at the same time (two browser tabs, a double click) both find no
+    account and both create it, or the unit of a new group; the database lets one through and refuses the
+    other with its unique constraint, once the first is committed. The refused one then reads the account
+    the other created and updates it like any later sign-in. Nothing else is pending at this point of the
+    sign-in (the login throttle commits its count before), so the rollback loses nothing.
+    """
+    try:
+        return _synced_account(username, person)
+    except IntegrityError:
+        db.session.rollback()
+        return _synced_account(username, person)
+
+
+def _synced_account(username: str, person: DirectoryPerson) -> User:
     settings: DirectorySettings = current_app.extensions["drafter_directory"]
     user = db.session.scalar(select(User).where(func.lower(User.directory_dn) == person.dn.lower()))
     if user is None:

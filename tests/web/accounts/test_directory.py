@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from collections.abc import Iterator
 from types import SimpleNamespace
 
@@ -10,7 +12,7 @@ import ldap3
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.web.accounts.conftest import (
     GROUP_BASE,
@@ -94,7 +96,7 @@ def last_audit(app: Flask) -> tuple[str, dict]:
 def test_a_directory_user_signs_in_and_gets_the_roles_and_units_of_their_groups(ldap_app):
     client, response = sign_in(ldap_app, "mmueller")
     assert response.status_code == 302
-    assert client.get("/").headers["Location"].endswith("/inquiries/")
+    assert client.get("/").headers["Location"].endswith("/tasks/")
     maria = account(ldap_app, "mmueller")
     assert maria.display_name == "Maria Müller"
     assert maria.email == "maria.mueller@talbach.example"
@@ -258,3 +260,41 @@ def test_the_login_throttle_covers_directory_accounts(make_directory_app, direct
 def test_a_mistake_in_the_group_mapping_stops_the_start(tmp_path, directory):
     with pytest.raises(ValueError, match="die Rolle „chef“ gibt es nicht"):
         make_app(tmp_path / "i", tmp_path / "k", None, **directory_config(directory.url, LDAP_GROUP_ROLES="cn=x=chef"))
+
+
+def test_two_first_sign_ins_of_one_person_at_once_both_succeed_with_one_account(ldap_app):
+    """Two tabs sign in a new directory user at the same moment: both look for the account, find none and create
+    it. The database lets one insert through; the other sign-in must then use that account, not fail."""
+    first_inserts, held = threading.Barrier(2), threading.Semaphore(2)
+
+    def hold_the_first_two_inserts(conn, cursor, statement, parameters, context, executemany) -> None:
+        # Both sign-ins have looked for the account and found none before either inserts it.
+        if statement.lstrip().upper().startswith("INSERT INTO USERS ") and held.acquire(blocking=False):
+            with contextlib.suppress(threading.BrokenBarrierError):
+                first_inserts.wait(timeout=30)
+
+    with ldap_app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", hold_the_first_two_inserts)
+    results: list[tuple[int, str]] = []
+
+    def sign_in_tab() -> None:
+        client, response = sign_in(ldap_app, "mmueller")
+        results.append((response.status_code, client.get("/").headers.get("Location", "")))
+
+    tabs = [threading.Thread(target=sign_in_tab) for _ in range(2)]
+    try:
+        for tab in tabs:
+            tab.start()
+        for tab in tabs:
+            tab.join()
+    finally:
+        event.remove(engine, "before_cursor_execute", hold_the_first_two_inserts)
+    assert [status for status, _ in results] == [302, 302]
+    assert all(location.endswith("/tasks/") for _, location in results)  # both tabs are signed in
+    with ldap_app.app_context():
+        accounts = db.session.scalars(select(User).where(User.directory_dn == user_dn("mmueller"))).all()
+        assert len(accounts) == 1 and accounts[0].roles == {Role.STAFF}
+        assert [unit.name for unit in accounts[0].units] == ["Bauen und Umwelt"]
+        logins = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login")).all()
+        assert len(logins) == 2
