@@ -29,6 +29,8 @@ BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 USER = "drafter"
 CHROMA = Path(sys.executable).with_name("chroma")
 MISSING = "PostgreSQL fehlt: scripts/setup installiert das Debian-Paket postgresql."
+needs_postgresql = pytest.mark.skipif(not BINARIES, reason=MISSING)
+"""For tests that also run without PostgreSQL (on SQLite), so that their PostgreSQL half is skipped, not failed."""
 
 
 def free_port() -> int:
