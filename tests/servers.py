@@ -21,7 +21,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -29,6 +31,7 @@ BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 USER = "drafter"
 CHROMA = Path(sys.executable).with_name("chroma")
 MISSING = "PostgreSQL fehlt: scripts/setup installiert das Debian-Paket postgresql."
+T = TypeVar("T")
 needs_postgresql = pytest.mark.skipif(not BINARIES, reason=MISSING)
 """For tests that also run without PostgreSQL (on SQLite), so that their PostgreSQL half is skipped, not failed."""
 
@@ -142,3 +145,16 @@ class ChromaServer:
             self._process.wait()
         self._log.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def eventually(check: Callable[[], T], seconds: float = 10.0, what: str = "") -> T:
+    """The first truthy answer of `check`, asked every 0.2 s: what another host or process does arrives a little
+    later, as a user would see it. Fails the test after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = check()
+        if answer:
+            return answer
+        if time.monotonic() > deadline:
+            pytest.fail(f"nicht binnen {seconds:g} s: {what or check}")
+        time.sleep(0.2)
