@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import socket
 from pathlib import Path
 
 INQUIRY_KINDS = ("ifg", "ltranspg", "vig", "council", "citizen")
@@ -104,9 +105,23 @@ def _create_secret_key(key_file: Path) -> None:
         staging.unlink(missing_ok=True)
 
 
+def job_timing() -> tuple[float, float]:
+    """The lease of a running job and the sweep interval, in seconds. The sweep must come round within the lease,
+    else a job of a dead host waits for a second lease before another host takes it over."""
+    lease = float(_env("DRAFTER_JOB_LEASE_SECONDS", "90"))
+    sweep = float(_env("DRAFTER_JOB_SWEEP_SECONDS", "30"))
+    if not 0 < sweep < lease:
+        raise ValueError(
+            f"DRAFTER_JOB_SWEEP_SECONDS ({sweep:g}) muss größer als 0 und kleiner als DRAFTER_JOB_LEASE_SECONDS "
+            f"({lease:g}) sein; bitte z. B. 30 und 90 setzen."
+        )
+    return lease, sweep
+
+
 def defaults_from_env(instance_path: Path) -> dict:
     mb = 1_048_576
     url = database_url(instance_path)
+    lease, sweep = job_timing()
     session_hours = float(_env("DRAFTER_SESSION_MAX_HOURS", _env("DRAFTER_SESSION_HOURS", "9")))
     return {
         "SQLALCHEMY_DATABASE_URI": url,
@@ -133,6 +148,9 @@ def defaults_from_env(instance_path: Path) -> dict:
         "SOFFICE": _env("DRAFTER_SOFFICE", "soffice"),
         "WORKER_THREADS": max(1, int(_env("DRAFTER_WORKERS", "2"))),
         "JOB_MAX_ATTEMPTS": max(1, int(_env("DRAFTER_JOB_ATTEMPTS", "3"))),
+        "JOB_LEASE_SECONDS": lease,
+        "JOB_SWEEP_SECONDS": sweep,
+        "HOST_NAME": _env("DRAFTER_HOST_NAME", socket.gethostname()),
         "START_WORKERS": _flag("DRAFTER_START_WORKERS", True),
         "AUTO_MIGRATE": _flag("DRAFTER_AUTO_MIGRATE", True),
         "LOGIN_RATE_LIMIT": _env("DRAFTER_LOGIN_RATE_LIMIT", "5 per minute"),

@@ -2,12 +2,16 @@
 
 A job row is the source of truth; the thread pools only execute. A worker claims a job with
 an atomic UPDATE (queued → running, stamped with the owner process, one more attempt), so a
-job never runs twice even when several gunicorn workers share the database. On start, and
-every minute, each process requeues jobs whose owner process no longer exists and picks up
-queued jobs, so a restarted server finishes what was interrupted. A job whose process died
-JOB_MAX_ATTEMPTS times (a file that crashes every worker) is marked failed with the reason
-instead of being tried for ever. The sweep reads running jobs with `FOR UPDATE SKIP LOCKED`,
-so two processes sweeping at once on PostgreSQL never judge the same job (SQLite serialises
+job never runs twice even when several gunicorn workers or hosts share the database. While a
+job runs, one thread per process renews its lease (`heartbeat_at`) several times per
+JOB_LEASE_SECONDS. On start, and every JOB_SWEEP_SECONDS, each process requeues jobs whose
+owner is gone and picks up queued jobs, so a restarted server or another host finishes what
+was interrupted: an owner on the same host is gone as soon as its process no longer exists,
+an owner on another host (HOST_NAME, not a pid we can look at) once its lease has run out.
+A job whose process died JOB_MAX_ATTEMPTS times (a file that crashes every worker) is marked
+failed with the reason instead of being tried for ever. The sweep and the heartbeat lock
+their rows with `FOR UPDATE SKIP LOCKED`, so two processes sweeping at once on PostgreSQL
+never judge the same job, and neither waits for a row a handler holds (SQLite serialises
 writers by itself and ignores the clause).
 """
 
@@ -15,11 +19,10 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select, update
@@ -32,14 +35,14 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[int], None]
 CleanUp = Callable[[], None]
-SWEEP_SECONDS = 60
-FOREIGN_HOST_TIMEOUT = timedelta(hours=2)
+HEARTBEATS_PER_LEASE = 6
+"""A lease survives this many missed heartbeats less one (a database hiccup) before another host takes the job."""
 
 
-def process_identity(pid: int | None = None) -> str:
+def process_identity(host: str, pid: int | None = None) -> str:
     """host:pid:start-time – unique for a running process, unlike a reused pid in a container."""
     pid = pid or os.getpid()
-    return f"{socket.gethostname()}:{pid}:{_start_time(pid)}"
+    return f"{host}:{pid}:{_start_time(pid)}"
 
 
 def _start_time(pid: int) -> str:
@@ -50,12 +53,12 @@ def _start_time(pid: int) -> str:
         return "0"
 
 
-def owner_alive(owner: str | None) -> bool | None:
-    """True/False for owners on this host; None when the owner ran on another machine."""
+def owner_alive(owner: str | None, host: str) -> bool | None:
+    """True/False for owners on this host; None when the owner ran on another host (its lease decides)."""
     if not owner:
         return False
-    host, pid, started = owner.rsplit(":", 2)
-    if host != socket.gethostname():
+    owner_host, pid, started = owner.rsplit(":", 2)
+    if owner_host != host:
         return None
     return _start_time(int(pid)) == started and started != "0"
 
@@ -82,13 +85,15 @@ class JobRunner:
         self._lock = threading.Lock()
         self._pending = 0
         self._idle = threading.Condition(self._lock)
+        self._running: dict[str, set[int]] = {}
+        """The ids of the jobs this process is running, per queue: the heartbeat renews their leases."""
 
     def register(self, name: str, model: type, handler: Handler, threads: int, clean_up: CleanUp | None = None) -> None:
         self.queues[name] = JobQueue(name, model, handler, threads, clean_up)
 
     @property
     def owner(self) -> str:
-        return process_identity()
+        return process_identity(self.app.config["HOST_NAME"])
 
     def start(self) -> None:
         """Start the pools in this process (again after a fork) and resume unfinished jobs."""
@@ -97,11 +102,13 @@ class JobRunner:
                 return
             self._pid = os.getpid()
             self._stop.clear()
+            self._running = {name: set() for name in self.queues}  # a forked child runs none of its parent's
             for queue in self.queues.values():
                 queue.executor = ThreadPoolExecutor(queue.threads, thread_name_prefix=f"drafter-{queue.name}")
         self._clean_up()
         self.sweep()
         threading.Thread(target=self._sweep_forever, name="drafter-job-sweeper", daemon=True).start()
+        threading.Thread(target=self._renew_forever, name="drafter-job-heartbeat", daemon=True).start()
 
     def ensure_started(self) -> None:
         if self._pid != os.getpid():
@@ -151,37 +158,75 @@ class JobRunner:
                 except OSError:  # a read-only or full disk must not keep the app from starting
                     log.exception("Reste der Aufträge %s konnten nicht entfernt werden", queue.name)
 
+    def renew_leases(self) -> None:
+        """Stamp the heartbeat of every job this process runs, so that no other host takes them over."""
+        with self._lock:
+            running = {name: sorted(ids) for name, ids in self._running.items() if ids}
+        if not running:
+            return
+        owner = self.owner
+        with self.app.app_context():
+            for name, ids in running.items():
+                model = self.queues[name].model
+                # A row its handler holds in an open transaction is skipped, not waited for; the sweep skips it too.
+                free = db.session.scalars(
+                    select(model.id)
+                    .where(model.id.in_(ids), model.owner == owner, model.state == JobState.RUNNING)
+                    .with_for_update(skip_locked=True)
+                ).all()
+                if free:
+                    db.session.execute(update(model).where(model.id.in_(free)).values(heartbeat_at=utcnow()))
+            db.session.commit()
+
     def _sweep_forever(self) -> None:
-        while not self._stop.wait(SWEEP_SECONDS):
+        while not self._stop.wait(self.app.config["JOB_SWEEP_SECONDS"]):
             try:
                 self.sweep()
             except Exception:  # the sweeper must survive a database hiccup
                 log.exception("Hintergrundaufträge konnten nicht geprüft werden")
 
+    def _renew_forever(self) -> None:
+        while not self._stop.wait(self.app.config["JOB_LEASE_SECONDS"] / HEARTBEATS_PER_LEASE):
+            try:
+                self.renew_leases()
+            except Exception:  # a missed heartbeat costs nothing while the lease lasts
+                log.exception("Die Leases der laufenden Aufträge konnten nicht erneuert werden")
+
     def _requeue_orphans(self, model: type) -> None:
-        """Jobs whose process died: queued again, or failed once they have used up their attempts."""
+        """Jobs whose owner is gone: queued again, or failed once they have used up their attempts."""
         # of=model: PostgreSQL locks no rows of the outer join that loads the requester eagerly, and refuses to try.
         running = db.session.scalars(
             select(model).where(model.state == JobState.RUNNING).with_for_update(skip_locked=True, of=model)
         ).all()
         limit = self.app.config["JOB_MAX_ATTEMPTS"]
+        expired = utcnow() - timedelta(seconds=self.app.config["JOB_LEASE_SECONDS"])
         for job in running:
-            alive = owner_alive(job.owner)
-            stale = alive is None and job.started_at and utcnow() - job.started_at > FOREIGN_HOST_TIMEOUT
-            if not (alive is False or stale):
+            if not self._orphaned(job, expired):
                 continue
             if job.attempts >= limit:
                 log.warning("Auftrag %s %s nach %d Versuchen aufgegeben", model.__tablename__, job.id, job.attempts)
                 job.state, job.error, job.finished_at = JobState.FAILED, interrupted_message(job.attempts), utcnow()
             else:
                 log.info("Setze unterbrochenen Auftrag %s %s fort", model.__tablename__, job.id)
-                job.state, job.owner, job.started_at = JobState.QUEUED, None, None
+                job.state, job.owner, job.started_at, job.heartbeat_at = JobState.QUEUED, None, None, None
+
+    def _orphaned(self, job: DraftingJob | IngestionJob, expired: datetime) -> bool:
+        """On this host a dead owner is known at once; another host's job is orphaned once its lease has run out
+        (a job from before leases has no heartbeat and is judged by its start)."""
+        alive = owner_alive(job.owner, self.app.config["HOST_NAME"])
+        if alive is not None:
+            return not alive
+        last_sign = job.heartbeat_at or job.started_at
+        return last_sign is None or last_sign < expired
 
     def _claim(self, model: type, job_id: int) -> bool:
+        now = utcnow()
         result = db.session.execute(
             update(model)
             .where(model.id == job_id, model.state == JobState.QUEUED)
-            .values(state=JobState.RUNNING, owner=self.owner, started_at=utcnow(), attempts=model.attempts + 1)
+            .values(
+                state=JobState.RUNNING, owner=self.owner, started_at=now, heartbeat_at=now, attempts=model.attempts + 1
+            )
         )
         db.session.commit()
         return result.rowcount == 1
@@ -191,12 +236,17 @@ class JobRunner:
             with self.app.app_context():
                 if not self._claim(queue.model, job_id):
                     return
+                with self._lock:
+                    self._running[queue.name].add(job_id)
                 try:
                     queue.handler(job_id)
                 except Exception as error:  # a job must end in a state, never stay "running"
                     log.exception("Auftrag %s %s fehlgeschlagen", queue.name, job_id)
                     db.session.rollback()
                     _mark_failed(queue.model, job_id, error)
+                finally:
+                    with self._lock:
+                        self._running[queue.name].discard(job_id)
         finally:
             with self._idle:
                 self._pending -= 1

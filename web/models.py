@@ -317,6 +317,8 @@ class DraftingJob(db.Model):
     owner: Mapped[str | None] = mapped_column(String(120))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """How often a process has claimed the job; bounded by JOB_MAX_ATTEMPTS (web/jobs.py)."""
+    heartbeat_at: Mapped[datetime | None]
+    """Renewed by the owner while the job runs; a job whose heartbeat is older than the lease is taken over."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -487,6 +489,8 @@ class IngestionJob(db.Model):
     owner: Mapped[str | None] = mapped_column(String(120))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """How often a process has claimed the job; bounded by JOB_MAX_ATTEMPTS (web/jobs.py)."""
+    heartbeat_at: Mapped[datetime | None]
+    """Renewed by the owner while the job runs; a job whose heartbeat is older than the lease is taken over."""
     progress: Mapped[str | None] = mapped_column(String(200))
     """How far reading the file has got („Seite 3 von 12 wird erkannt“), shown while the job runs."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -517,12 +521,16 @@ class InquiryFileJob(db.Model):
     """The file's own metadata (an e-mail's sender, subject and date), as JSON."""
     inquiry_id: Mapped[int | None] = mapped_column(ForeignKey("inquiries.id", ondelete="SET NULL"))
     """The inquiry created from this file; set once, so reloading the page never creates a second one."""
+    progress: Mapped[str | None] = mapped_column(String(200))
+    """How far reading the file has got („Seite 3 von 12 wird erkannt“), shown while the job runs."""
     state: Mapped[str] = mapped_column(String(20), default=JobState.QUEUED, index=True)
     error: Mapped[str | None] = mapped_column(Text)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     owner: Mapped[str | None] = mapped_column(String(120))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """How often a process has claimed the job; bounded by JOB_MAX_ATTEMPTS (web/jobs.py)."""
+    heartbeat_at: Mapped[datetime | None]
+    """Renewed by the owner while the job runs; a job whose heartbeat is older than the lease is taken over."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -602,6 +610,8 @@ class MailJob(db.Model):
     owner: Mapped[str | None] = mapped_column(String(120))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """How often a process has claimed the job; bounded by JOB_MAX_ATTEMPTS (web/jobs.py)."""
+    heartbeat_at: Mapped[datetime | None]
+    """Renewed by the owner while the job runs; a job whose heartbeat is older than the lease is taken over."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
