@@ -4,7 +4,8 @@ request thread (issue 17).
 The request stores the file and what staff typed into the form, queues a job and sends the
 browser to a page that shows the job's progress. The job reads the file as the knowledge
 base does (`load_document`: in a child process under memory, time and content limits) and
-keeps the text and the file's own metadata. The page then continues as the form did before:
+keeps the text and the file's own metadata; while a scan is recognised, the page says which page
+(web/job_progress.py, as for a knowledge upload). The page then continues as the form did before:
 with the text taken into the form for staff to check („Betreff, Datum und Absender … übernehmen“),
 or by creating the inquiry; a file that cannot be read brings back the form as typed, with the
 reason. The file is deleted once read.
@@ -24,9 +25,10 @@ from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
 from drafter.disk_errors import translate_disk_errors
 from drafter.errors import DocumentTooLarge
-from drafter.loaders import load_document
+from drafter.loaders import load_document, progress
 from web.database import db
 from web.inquiries.form import FileText
+from web.job_progress import progress_on_row
 from web.jobs import finish
 from web.knowledge.ingestion import safe_filename, save_upload
 from web.knowledge_store import settings_for
@@ -77,7 +79,8 @@ def run_inquiry_file_job(job_id: int) -> None:
     path = Path(job.stored_path or "")
     try:
         settings = settings_for(current_app)
-        loaded = load_document(path, max_bytes=settings.max_file_bytes, limits=settings.parse_limits)
+        with progress.reporting_to(progress_on_row(InquiryFileJob, job.id)):  # a scan's pages, for the waiting page
+            loaded = load_document(path, max_bytes=settings.max_file_bytes, limits=settings.parse_limits)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     job.text = loaded.text.strip()

@@ -22,7 +22,7 @@ import unicodedata
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from drafter.atomic_files import remove_leftovers
@@ -32,6 +32,7 @@ from drafter.loaders import SUPPORTED_SUFFIXES, progress
 from drafter.models import DocType
 from web import audit
 from web.database import db, utcnow
+from web.job_progress import progress_on_row
 from web.jobs import finish
 from web.knowledge_store import knowledge_base
 from web.models import IngestionJob, JobState, User
@@ -173,7 +174,7 @@ def run_ingestion_job(job_id: int) -> None:
         db.session.commit()
         return
     doc_type = DocType(job.doc_type) if job.doc_type else None
-    with progress.reporting_to(_progress_of(job.id)):
+    with progress.reporting_to(progress_on_row(IngestionJob, job.id)):
         result = kb.ingest_file(upload, target, doc_type, again=retry)
     if upload != target:
         upload.unlink(missing_ok=True)
@@ -195,20 +196,6 @@ def run_ingestion_job(job_id: int) -> None:
     job.result, job.doc_id, job.chunks = result.status, result.doc_id, result.chunks
     job.stored_path = str(target) if result.status != "failed" else None
     db.session.commit()
-
-
-def _progress_of(job_id: int) -> progress.Reporter:
-    """Keep the reading's progress on the job's row, in a transaction of its own (the job's session stays as it is),
-    for the upload page that polls it; a message that cannot be stored is skipped, the reading goes on."""
-
-    def store(message: str) -> None:
-        try:
-            with db.engine.begin() as connection:
-                connection.execute(update(IngestionJob).where(IngestionJob.id == job_id).values(progress=message[:200]))
-        except Exception:
-            log.warning("Fortschritt von Auftrag %s nicht gespeichert", job_id, exc_info=True)
-
-    return store
 
 
 def remove_upload_leftovers() -> None:
