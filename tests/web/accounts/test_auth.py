@@ -35,6 +35,7 @@ def test_login_leads_to_the_page_of_the_role(app):
     assert login(app, "reviewer").get("/").headers["Location"].endswith("/tasks/")
     tasks = staff.get("/", follow_redirects=True).get_data(as_text=True)
     assert "Meine Aufgaben" in tasks and 'href="/inquiries/"' in tasks  # the list is one click away
+    assert 'href="/inquiries/new">Neue Anfrage erfassen' in tasks  # and so is recording a new one
     assert login(app, "curator").get("/").headers["Location"].endswith("/knowledge/")
     assert login(app, "admin").get("/").headers["Location"].endswith("/admin/users")
 

@@ -2,19 +2,21 @@
 
 The answers that were already drafted keep their revisions; the page stays accessible with the
 split editor opened below the answer table. The new-inquiry form takes subject, date and sender
-from the pasted text. Staff extend a deadline with a reason on the inquiry page (issue 14).
+from the pasted text. Staff extend a deadline with a reason on the inquiry page (issue 14) and download the
+Zwischennachricht for the requester; they hand an inquiry over to another Fachbereich.
 """
 
 from __future__ import annotations
 
 import pytest
+from docx import Document
 from sqlalchemy import select
 
 from tests.web.browser import axe_problems, requires_browser, signed_in
 from tests.web.conftest import sample_app, served
 from tests.web.inquiries.test_metadata_from_text import LETTER
 from web.database import db
-from web.models import Inquiry
+from web.models import Inquiry, Unit
 
 TEXT = """Anfrage zur Schulsanierung
 
@@ -91,7 +93,7 @@ def test_the_form_takes_subject_date_and_sender_from_the_pasted_text(live, brows
     assert axe_problems(page) == []
 
 
-def test_staff_extend_a_deadline_on_the_inquiry_page_and_a_refusal_keeps_the_entry(live, browser):
+def test_staff_extend_a_deadline_then_download_the_zwischennachricht_and_a_refusal_keeps_the_entry(live, browser):
     _, base = live
     page = signed_in(browser, base, "staff")
     create_inquiry(page, base, "LTG/2026/7", "ltranspg", received_on="2026-12-01")
@@ -109,6 +111,12 @@ def test_staff_extend_a_deadline_on_the_inquiry_page_and_a_refusal_keeps_the_ent
     page.wait_for_selector("text=Die Frist wurde bis zum 01.02.2027 verlängert.")
     assert page.locator("#frist li:has-text('Umfangreiche Akten aus drei Fachbereichen.')").count() == 1
     assert axe_problems(page) == []
+    with page.expect_download() as download:
+        page.click("a:has-text('Zwischennachricht an die antragstellende Person herunterladen')")
+    assert download.value.suggested_filename == "Zwischennachricht_LTG_2026_7.docx"
+    letter = "\n".join(p.text for p in Document(download.value.path()).paragraphs)
+    assert "bis zum 01.02.2027" in letter and "nach § 12 Abs. 3 LTranspG" in letter
+    assert "Grund der Verlängerung: Umfangreiche Akten aus drei Fachbereichen." in letter
 
 
 def test_a_file_for_a_new_inquiry_is_read_in_the_background_and_fills_the_form(live, browser):
@@ -125,3 +133,22 @@ def test_a_file_for_a_new_inquiry_is_read_in_the_background_and_fills_the_form(l
     assert axe_problems(page) == []
     page.click("button:has-text('Anfrage anlegen und Fragen erkennen')")
     page.wait_for_selector("text=2 Fragen erkannt")
+
+
+def test_staff_hand_an_inquiry_over_to_another_fachbereich_and_no_longer_see_it(live, browser):
+    app, base = live
+    with app.app_context():
+        db.session.add(Unit(name="Jugendamt"))
+        db.session.commit()
+    page = signed_in(browser, base, "staff")
+    create_inquiry(page, base, "JUG/2026/3", "citizen")
+    page.wait_for_selector("text=3 Fragen erkannt")
+    page.click("summary:has-text('An anderen Fachbereich abgeben')")
+    page.select_option("#handover-unit", label="Jugendamt")
+    assert axe_problems(page) == []
+    page.click("button:has-text('Abgeben')")
+    page.wait_for_selector(
+        "text=Die Anfrage JUG/2026/3 liegt jetzt beim Fachbereich Jugendamt; Sie sehen sie nicht mehr."
+    )
+    assert page.locator("td:has-text('JUG/2026/3'), a:has-text('JUG/2026/3')").count() == 0
+    assert axe_problems(page) == []
