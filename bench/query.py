@@ -1,10 +1,12 @@
 """Hybrid top-10 query latency at 10k and 100k passages, with the embedded Chroma store and a Chroma server.
 
-    python bench/query.py [--sizes 10000,100000] [--repeat 3] [--stores embedded,server]
+    python bench/query.py [--sizes 10000,100000] [--repeat 3] [--stores embedded,server,shared]
 
 Per size and store it prints p50/p95. The server is a real `chroma run` on 127.0.0.1 that this
 benchmark starts (as a Chroma server for several hosts would run, DRAFTER_CHROMA_URL), filled with
-the same passages as the embedded store; the target is server p95 ≤ 1.5 × embedded p95.
+the same passages as the embedded store; the target is server p95 ≤ 1.5 × embedded p95. `shared` is
+the whole setup of several hosts: the Chroma server and the catalog in a throwaway PostgreSQL
+(DRAFTER_CATALOG_URL; Debian's `postgresql`), so the catalog's look-ups cross a socket too.
 
 Embedding 100k passages with the real model would take over an hour on 2 cores, so the
 corpus is synthetic but realistic: passages recombine real sentences of the seed documents
@@ -36,7 +38,7 @@ from drafter.embeddings import Embedder  # noqa: E402
 from drafter.knowledge_base import KnowledgeBase  # noqa: E402
 from drafter.models import Chunk, DocType, DocumentInfo  # noqa: E402
 from drafter.sentences import split_sentences  # noqa: E402
-from tests.servers import ChromaServer  # noqa: E402
+from tests.servers import ChromaServer, PostgresCluster  # noqa: E402
 
 SOURCES = [ROOT.parent / "shared" / "corpus" / "seeds", ROOT / "knowledge" / "documents"]
 QUERIES = ROOT.parent / "shared" / "eval" / "dev" / "retrieval.jsonl"
@@ -119,8 +121,9 @@ def main() -> None:
                 store: measure_store(store, size, settings, embedder, sentences, vectors, queries, args.repeat, tmp)
                 for store in stores
             }
-            if len(p95) == 2:
-                print(f"{size:>7} passages: server p95 / embedded p95 = {p95['server'] / p95['embedded']:.2f}")
+            for store in ("server", "shared"):
+                if store in p95 and "embedded" in p95:
+                    print(f"{size:>7} passages: {store} p95 / embedded p95 = {p95[store] / p95['embedded']:.2f}")
 
 
 def measure_store(
@@ -134,11 +137,14 @@ def measure_store(
     repeat: int,
     tmp: str,
 ) -> float:
-    """Fill a fresh store (a new `chroma run` for the server) with `size` passages, measure and print it; returns
-    its hybrid p95 in ms. The same seed gives every store the same passages."""
-    server = ChromaServer() if store == "server" else None
+    """Fill a fresh store (a new `chroma run` for the server, and a new PostgreSQL for `shared`) with `size`
+    passages, measure and print it; returns its hybrid p95 in ms. The same seed gives every store the same passages."""
+    server = ChromaServer() if store in {"server", "shared"} else None
+    cluster = PostgresCluster() if store == "shared" else None
     url = server.url if server else None
-    kb = KnowledgeBase(replace(settings, data_dir=Path(tmp) / f"{store}{size}", chroma_url=url), embedder)
+    catalog = cluster.create_database() if cluster else None
+    folder = Path(tmp) / f"{store}{size}"
+    kb = KnowledgeBase(replace(settings, data_dir=folder, chroma_url=url, catalog_url=catalog), embedder)
     try:
         started = time.perf_counter()
         fill(kb, size, sentences, vectors, random.Random(7))
@@ -149,6 +155,8 @@ def measure_store(
         kb.close()
         if server:
             server.stop()
+        if cluster:
+            cluster.stop()
     encode = measure_encode(embedder, queries)
     print(
         f"{size:>7} passages, {store:<8} (built in {build_s:.0f} s): hybrid top-10 p50 "
