@@ -19,6 +19,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import ROOT
@@ -118,10 +119,10 @@ def test_a_drafting_job_of_a_killed_host_is_finished_by_another_host(tmp_path, s
         llm.stop()
 
 
-def _running_on_another_host(app, heartbeat_age: timedelta) -> None:
+def _running(app, owner: str, heartbeat_age: timedelta) -> None:
     with app.app_context():
         job = db.session.scalars(select(DraftingJob)).one()
-        job.state, job.owner, job.attempts = JobState.RUNNING, "anderer-host:4242:123456", 1
+        job.state, job.owner, job.attempts = JobState.RUNNING, owner, 1
         job.started_at = utcnow() - timedelta(hours=1)
         job.heartbeat_at = utcnow() - heartbeat_age
         db.session.commit()
@@ -137,14 +138,26 @@ def test_a_job_whose_owner_renews_its_lease_is_not_taken_over(tmp_path, knowledg
     post(staff, "/inquiries/1/questions/draft")
     runner = app.extensions["drafter_jobs"]
     try:
-        _running_on_another_host(app, heartbeat_age=timedelta(seconds=0))
+        _running(app, "anderer-host:4242:123456", heartbeat_age=timedelta(seconds=0))
         runner.sweep()
         job = _job(app)
         assert (job.state, job.owner, job.attempts) == (JobState.RUNNING, "anderer-host:4242:123456", 1)
 
-        _running_on_another_host(app, heartbeat_age=timedelta(seconds=3))  # older than the lease of 2 s
+        _running(app, "anderer-host:4242:123456", heartbeat_age=timedelta(seconds=3))  # older than the lease of 2 s
         runner.sweep()
         job = _job(app)
         assert (job.state, job.owner, job.attempts) == (JobState.QUEUED, None, 1)
+
+        # On its own host a dead process is known at once, however fresh its last heartbeat.
+        _running(app, f"{app.config['HOST_NAME']}:999999:1", heartbeat_age=timedelta(seconds=0))
+        runner.sweep()
+        assert _job(app).state == JobState.QUEUED
     finally:
         stop_app(app)
+
+
+def test_a_sweep_slower_than_the_lease_is_refused_at_start(tmp_path, knowledge_dir, embedder, monkeypatch):
+    monkeypatch.setenv("DRAFTER_JOB_LEASE_SECONDS", "30")
+    monkeypatch.setenv("DRAFTER_JOB_SWEEP_SECONDS", "60")
+    with pytest.raises(ValueError, match=r"DRAFTER_JOB_SWEEP_SECONDS .* kleiner als DRAFTER_JOB_LEASE_SECONDS"):
+        make_app(tmp_path / "instance", knowledge_dir, embedder)
