@@ -13,24 +13,33 @@ from __future__ import annotations
 from datetime import date
 
 from web.inquiries.deadlines import LEGAL_PERIODS
-from web.letters.letter import DEFAULT_CLOSING, Letter, addressing
+from web.letters.letter import DEFAULT_CLOSING, FOI_KINDS, Letter, addressing
 from web.models import DeadlineExtension, Inquiry
 from web.templating import date_de
+
+# How the notice names what the requester sent, as the reply does: a request under a freedom-of-information law
+# is „Ihr Antrag“, anything else „Ihre Anfrage“ (nominative, dative, pronoun).
+FOI_REQUEST = ("Ihr Antrag", "Ihrem Antrag", "ihn")
+OTHER_REQUEST = ("Ihre Anfrage", "Ihrer Anfrage", "sie")
 
 
 def extension_notice(inquiry: Inquiry, step: DeadlineExtension, config: dict, today: date) -> Letter:
     """The notice of `step`, one extension of `inquiry`'s deadline, as it would be sent today."""
     received, due = date_de(inquiry.received_on), date_de(step.new_deadline)
+    request, to_request, it = FOI_REQUEST if inquiry.kind_enum in FOI_KINDS else OTHER_REQUEST
     text = [
-        f"Ihre Anfrage vom {received} zum Thema „{inquiry.subject}“ ist bei uns in Bearbeitung.",
-        f"Wir können sie nicht bis zum {date_de(step.previous_deadline)} beantworten und verlängern die Frist "
+        f"{request} vom {received}"
+        + (f" zum Thema „{inquiry.subject}“" if inquiry.subject else "")
+        + " ist bei uns in Bearbeitung.",
+        f"Wir können {it} nicht bis zum {date_de(step.previous_deadline)} beantworten und verlängern die Frist "
         f"für unsere Antwort nach {LEGAL_PERIODS[inquiry.kind].basis} bis zum {due}.",
         f"Grund der Verlängerung: {step.reason}",
         f"Sie erhalten unsere Antwort spätestens bis zum {due}. Wir bitten um Ihr Verständnis.",
     ]
     return Letter(
         **addressing(inquiry, config, today),
-        subject=f"Zwischennachricht zu Ihrer Anfrage vom {received}: {inquiry.subject}",
+        subject=f"Zwischennachricht zu {to_request} vom {received}"
+        + (f": {inquiry.subject}" if inquiry.subject else ""),
         introduction="\n\n".join(text),
         sections=[],
         remedy_note=None,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.web.conftest import post
 from tests.web.inquiries.test_inquiries import new_inquiry
+from web.config import extendable_kinds
 from web.database import db
 from web.models import AuditEntry
 
@@ -54,11 +55,12 @@ def test_after_an_extension_staff_download_the_notice_with_new_date_reason_and_l
     assert response.status_code == 200
     assert 'filename="Zwischennachricht_UI-2026-7.docx"' in response.headers["Content-Disposition"]
     text = _text(Document(io.BytesIO(response.data)))
-    assert "Zwischennachricht zu Ihrer Anfrage vom 01.12.2026: Nitratwerte im Grundwasser" in text
+    assert "Zwischennachricht zu Ihrem Antrag vom 01.12.2026: Nitratwerte im Grundwasser" in text
+    assert "Ihr Antrag vom 01.12.2026 zum Thema „Nitratwerte im Grundwasser“ ist bei uns in Bearbeitung." in text
     assert "Guten Tag Erika Muster," in text and "Lindenweg 3" in text and "56000 Talbach" in text
     assert "Kreisverwaltung Talbach" in text  # the county's letterhead, as the reply letter has it
     assert "verlängern die Frist für unsere Antwort nach § 12 Abs. 3 LTranspG bis zum 25.01.2027" in text
-    assert "nicht bis zum 04.01.2027 beantworten" in text
+    assert "Wir können ihn nicht bis zum 04.01.2027 beantworten" in text
     assert "Grund der Verlängerung: Die Messreihen liegen bei drei Wasserwerken." in text
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "extension_notice_exported"))
@@ -76,3 +78,14 @@ def test_a_second_extension_offers_the_notice_of_the_newest_date_and_reviewers_g
     assert NOTICE_LINK.search(reviewer.get("/inquiries/1").get_data(as_text=True)) is None
     assert reviewer.get(link.group(1)).status_code == 403
     assert staff.get("/inquiries/1/deadline/99/notice").status_code == 404
+
+
+def test_the_notice_to_a_citizen_speaks_of_their_anfrage_and_names_the_countys_rule(app, staff):
+    app.config["DEADLINE_EXTENDABLE"] = extendable_kinds("citizen")
+    new_inquiry(staff, kind="citizen", subject="Radweg", received_on="2026-12-01", text="1. Wann kommt der Radweg?")
+    post(staff, "/inquiries/1/deadline", {"new_deadline": "2027-01-29", "reason": "Die Planung liegt beim Land."})
+    link = NOTICE_LINK.search(staff.get("/inquiries/1").get_data(as_text=True))
+    text = _text(Document(io.BytesIO(staff.get(link.group(1)).data)))
+    assert "Zwischennachricht zu Ihrer Anfrage vom 01.12.2026: Radweg" in text
+    assert "Wir können sie nicht bis zum" in text
+    assert "nach der Vorgabe der Kreisverwaltung für Bürgeranfragen bis zum 29.01.2027" in text
