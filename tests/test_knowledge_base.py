@@ -1,4 +1,8 @@
-"""Ingest, re-ingest, remove and search on the real embedding model and a real Chroma store."""
+"""Ingest, re-ingest, remove and search on the real embedding model and a real Chroma store.
+
+The tests on the `kb` fixture run twice: with the catalog in a SQLite file in the data directory (the
+default) and in PostgreSQL (DRAFTER_CATALOG_URL), skipped where Debian's `postgresql` is missing.
+"""
 
 from dataclasses import replace
 from email.message import EmailMessage
@@ -12,6 +16,7 @@ from drafter.embeddings import Embedder
 from drafter.errors import DocumentNotFound
 from drafter.knowledge_base import KnowledgeBase
 from drafter.models import ChunkKind, DocType
+from tests.servers import needs_postgresql
 
 from .conftest import KNOWLEDGE
 
@@ -28,9 +33,10 @@ Für den Cluster 3 in Oberwiesen und Haselbach beginnen die Bauarbeiten im Früh
 """
 
 
-@pytest.fixture
-def kb(tmp_path: Path, embedder) -> KnowledgeBase:
-    base = KnowledgeBase(replace(Settings.from_env(), data_dir=tmp_path / "data"), embedder)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=needs_postgresql)])
+def kb(request, tmp_path: Path, embedder) -> KnowledgeBase:
+    catalog = request.getfixturevalue("postgresql").create_database() if request.param == "postgresql" else None
+    base = KnowledgeBase(replace(Settings.from_env(), data_dir=tmp_path / "data", catalog_url=catalog), embedder)
     yield base
     base.close()
 
