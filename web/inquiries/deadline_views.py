@@ -1,12 +1,12 @@
 """Extending an inquiry's deadline: a later date with the reason, kept with who and when (web/inquiries/deadlines.py
-says which kinds allow it and checks the request), and the Zwischennachricht that tells the requester."""
+says which kinds allow it and checks the request); the Zwischennachricht that tells the requester is a letter
+(web/letters/views.py)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from web import audit
@@ -15,11 +15,7 @@ from web.database import db
 from web.inquiries.deadlines import ExtensionRefused, extension
 from web.inquiries.queries import get_inquiry
 from web.inquiries.views import detail_page
-from web.letters.docx_letter import fill_template
-from web.letters.extension_notice import extension_notice
-from web.letters.template_views import DOCX_TYPE, current_template
 from web.models import DeadlineExtension
-from web.templating import today_local
 
 bp = Blueprint("deadlines", __name__, url_prefix="/inquiries/<int:inquiry_id>")
 
@@ -63,28 +59,6 @@ def extend(inquiry_id: int):
     message += " Bitte die antragstellende Person mit der Zwischennachricht unter „Fristverlängerungen“ unterrichten."
     flash(message, "success")
     return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id, _anchor="frist"))
-
-
-@bp.route("/deadline/<int:extension_id>/notice")
-@roles_required(*EDIT_INQUIRIES)
-def notice(inquiry_id: int, extension_id: int):
-    """The Zwischennachricht of one extension as DOCX in the county's letter template; the download is audited."""
-    inquiry = get_inquiry(inquiry_id)
-    step = db.session.get(DeadlineExtension, extension_id)
-    if step is None or step.inquiry_id != inquiry.id:
-        abort(404)
-    letter = extension_notice(inquiry, step, current_app.config, today_local())
-    body = fill_template(current_template(), letter)
-    audit.record(
-        "extension_notice_exported",
-        "inquiry",
-        inquiry.id,
-        inquiry_id=inquiry.id,
-        summary=f"Zwischennachricht zur Frist bis zum {step.new_deadline:%d.%m.%Y} heruntergeladen",
-    )
-    db.session.commit()
-    stem = "Zwischennachricht_" + re.sub(r"[^\w.-]+", "_", inquiry.reference, flags=re.ASCII).strip("_")
-    return Response(body, mimetype=DOCX_TYPE, headers={"Content-Disposition": f'attachment; filename="{stem}.docx"'})
 
 
 def _form_date(text: str) -> date | None:

@@ -1,10 +1,11 @@
-"""The reply letter: its frame edited in the browser, then exported as DOCX, PDF (for the e-Akte) or plain text."""
+"""The reply letter: its frame edited in the browser, then exported as DOCX, PDF (for the e-Akte) or plain text;
+and the Zwischennachricht after a deadline extension (web/letters/extension_notice.py), as DOCX."""
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from web import audit
 from web.accounts.permissions import EDIT_INQUIRIES, READ_INQUIRIES, roles_required
@@ -13,14 +14,15 @@ from web.database import db
 from web.inquiries.queries import get_inquiry
 from web.letters import pdf
 from web.letters.docx_letter import fill_template
+from web.letters.extension_notice import extension_notice
 from web.letters.frame import revoke_approval_if_frame_changed
 from web.letters.letter import DEFAULT_CLOSING, build_letter, default_introduction, default_subject, letter_text
-from web.letters.template_views import current_template
+from web.letters.template_views import DOCX_TYPE, current_template
+from web.models import DeadlineExtension
 from web.templating import today_local
 
 bp = Blueprint("export", __name__, url_prefix="/inquiries/<int:inquiry_id>/letter", template_folder="templates")
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FRAME_LIMITS = {"letter_subject": 300, "letter_introduction": 5_000, "letter_closing": 5_000}
 
 
@@ -88,7 +90,7 @@ def download(inquiry_id: int):
         with_sources=bool(request.args.get("sources")),
         repeat_questions=bool(request.args.get("questions")),
     )
-    stem = "Antwort_" + re.sub(r"[^\w.-]+", "_", inquiry.reference, flags=re.ASCII).strip("_")
+    stem = _file_stem("Antwort", inquiry.reference)
     if file_format == "txt":
         body, mimetype = letter_text(letter).encode("utf-8"), "text/plain; charset=utf-8"
     else:
@@ -111,3 +113,29 @@ def download(inquiry_id: int):
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{stem}.{file_format}"'}
     )
+
+
+@bp.route("/extension/<int:extension_id>")
+@roles_required(*EDIT_INQUIRIES)
+def extension_notice_download(inquiry_id: int, extension_id: int):
+    """The Zwischennachricht of one deadline extension as DOCX in the county's letter template; audited."""
+    inquiry = get_inquiry(inquiry_id)
+    step = db.session.get(DeadlineExtension, extension_id)
+    if step is None or step.inquiry_id != inquiry.id:
+        abort(404)
+    body = fill_template(current_template(), extension_notice(inquiry, step, current_app.config, today_local()))
+    audit.record(
+        "extension_notice_exported",
+        "inquiry",
+        inquiry.id,
+        inquiry_id=inquiry.id,
+        summary=f"Zwischennachricht zur Frist bis zum {step.new_deadline:%d.%m.%Y} heruntergeladen",
+    )
+    db.session.commit()
+    stem = _file_stem("Zwischennachricht", inquiry.reference)
+    return Response(body, mimetype=DOCX_TYPE, headers={"Content-Disposition": f'attachment; filename="{stem}.docx"'})
+
+
+def _file_stem(kind: str, reference: str) -> str:
+    """„Antwort_FWG_2026_1“: the kind of letter and the reference, in characters every file system takes."""
+    return f"{kind}_" + re.sub(r"[^\w.-]+", "_", reference, flags=re.ASCII).strip("_")

@@ -67,6 +67,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "export.options": {S, R},
     "export.download": {S, R},
     "export.save_frame": {S},
+    "export.extension_notice_download": {S},
     "letter_template.show": {A},
     "letter_template.download_default": {A},
     "letter_template.upload": {A},

@@ -14,7 +14,7 @@ from web.config import extendable_kinds
 from web.database import db
 from web.models import AuditEntry
 
-NOTICE_LINK = re.compile(r'href="(/inquiries/1/deadline/(\d+)/notice)"[^>]*>Zwischennachricht an die antragstellende')
+NOTICE_LINK = re.compile(r'href="(/inquiries/1/letter/extension/(\d+))"[^>]*>Zwischennachricht an die antragstellende')
 
 
 def _text(document: Document) -> str:
@@ -77,7 +77,7 @@ def test_a_second_extension_offers_the_notice_of_the_newest_date_and_reviewers_g
     assert "Der Dritte bat um Aufschub." in text and "nicht bis zum 15.01.2027 beantworten" in text
     assert NOTICE_LINK.search(reviewer.get("/inquiries/1").get_data(as_text=True)) is None
     assert reviewer.get(link.group(1)).status_code == 403
-    assert staff.get("/inquiries/1/deadline/99/notice").status_code == 404
+    assert staff.get("/inquiries/1/letter/extension/99").status_code == 404
 
 
 def test_the_notice_to_a_citizen_speaks_of_their_anfrage_and_names_the_countys_rule(app, staff):
