@@ -7,6 +7,11 @@ vectors is found by keyword search only, vectors of a removed document come back
 without a document, a stale keyword index misses new passages. `find_inconsistencies` names
 each case in German; `repair` rebuilds what is derived and reads changed originals anew. A
 missing original cannot be recreated; the message says what to do.
+
+With several hosts on one PostgreSQL catalog and one Chroma server, every host judges the shared
+vectors against the shared catalog, so no host takes another host's vectors for orphans; the repair
+asks the catalog again under the writer lock before it deletes any. The keyword index is each host's
+own replica: KEYWORD_STALE speaks of this host's, and the repair rebuilds this host's.
 """
 
 from __future__ import annotations

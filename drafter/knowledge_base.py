@@ -127,6 +127,20 @@ class KnowledgeBase:
         self._documents_cache: tuple[int, dict[str, DocumentInfo]] | None = None
         self._keyword_refresh: threading.Thread | None = None
         self._clean_up_after_crash()
+        self._warn_of_a_catalog_left_behind()
+
+    def _warn_of_a_catalog_left_behind(self) -> None:
+        """A data directory that had a SQLite catalog before the catalog moved to PostgreSQL (the web app follows
+        DATABASE_URL): its documents are not copied over, so say what to do instead of showing an empty list."""
+        old = self.data_dir / "catalog.sqlite"
+        if self.catalog.shared and old.exists() and self.catalog.chunk_count() == 0:
+            log.warning(
+                "Der Katalog liegt jetzt in PostgreSQL und ist leer; %s wird nicht mehr gelesen. Bitte die Dokumente "
+                "erneut einlesen (python -m drafter ingest ORDNER) oder DRAFTER_CATALOG_URL=sqlite:///%s setzen, "
+                "um bei der SQLite-Datei zu bleiben.",
+                old,
+                old.resolve(),
+            )
 
     def _clean_up_after_crash(self) -> None:
         """Undo what a rebuild of the keyword index killed midway left behind (it skips one that is running)."""
