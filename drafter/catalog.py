@@ -172,17 +172,16 @@ class Catalog:
         self._create_tables()
 
     def _create_tables(self) -> None:
-        """CREATE TABLE for what is missing, and the counter row; in PostgreSQL under a lock, because two hosts
-        starting at once would both try to create the same table."""
-        with self._engine.begin() as db:
+        """CREATE TABLE for what is missing, and the counter row; under a lock from the first look at what exists
+        (PostgreSQL: an advisory lock, SQLite: BEGIN IMMEDIATE), because two processes or hosts starting at once
+        would otherwise both create the same table or add the same column."""
+        with self._engine.connect().execution_options(immediate=True) as db, db.begin():
             if self.shared:
                 db.execute(select(func.pg_advisory_xact_lock(_WRITER_LOCK_KEY + 1)))
             self._t.metadata.create_all(db)
             if not self.shared:
                 self._add_missing_columns(db)
-            db.execute(
-                _insert_ignoring_duplicates(db, self._t.version).values(id=1, changes=0, passages=0),
-            )
+            db.execute(_insert_ignoring_duplicates(db, self._t.version).values(id=1, changes=0, passages=0))
 
     def _add_missing_columns(self, db: Connection) -> None:
         """Catalogs written by earlier versions: corrections replaced a `type_fixed` flag (a fixed type becomes
@@ -405,7 +404,8 @@ def catalog_url(location: Path | str) -> str:
 
 def _use_sqlite_transactions(engine: Engine) -> None:
     """Let SQLAlchemy, not Python's sqlite3 module, begin transactions (the module would begin them late, after
-    the first read of a read-then-write), and switch on what SQLite leaves off per connection: cascading
+    the first read of a read-then-write; the execution option `immediate` takes the write lock at once), and
+    switch on what SQLite leaves off per connection: cascading
     deletes, and the write-ahead log that lets readers in other processes read while one writes."""
 
     @event.listens_for(engine, "connect")
@@ -416,7 +416,8 @@ def _use_sqlite_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get("immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _insert_ignoring_duplicates(db: Connection, table: Table):
