@@ -3,8 +3,10 @@
 The pattern is write-new-then-rename: the new content goes to a temporary copy beside the
 target (so the rename never crosses a file system), is flushed to disk with fsync, and then
 replaces the old file with one `os.replace`; the directory is synced too, so the rename
-itself survives a power loss. A copy's folder carries the writer's process id, so a process
-that starts later can tell a leftover of a dead writer from the copy of one still writing.
+itself survives a power loss. A copy's folder carries the writer's host name and process id, so
+a process that starts later can tell a leftover of a dead writer from the copy of one still
+writing; in a folder that several hosts share (DRAFTER_UPLOAD_DIR on NFS), it judges only the
+copies of its own host, since another host's process ids mean nothing here.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import os
 import re
 import secrets
 import shutil
+import socket
 from pathlib import Path
 
-_STAGING = re.compile(r"^\.neu-(\d+)-[0-9a-f]{8}$")
+_STAGING = re.compile(r"^\.neu-(?:(?P<host>.+)-)?(?P<pid>\d+)-[0-9a-f]{8}$")
+"""`.neu-<host>-<pid>-<random>`; copies made before host names were written have none and count as this host's."""
 
 
 def copy_durably(source: Path, target: Path) -> Path:
@@ -25,7 +29,7 @@ def copy_durably(source: Path, target: Path) -> Path:
     The copy keeps the file's own name (the loaders read its type from it, messages show it) and stays on
     `target`'s file system, so the move is a single rename.
     """
-    staging = target.parent / f".neu-{os.getpid()}-{secrets.token_hex(4)}"
+    staging = target.parent / f".neu-{_host()}-{os.getpid()}-{secrets.token_hex(4)}"
     staging.mkdir(parents=True)
     staged = staging / target.name
     try:
@@ -70,16 +74,21 @@ def sync_tree(directory: Path) -> None:
 
 
 def remove_leftovers(directory: Path) -> list[Path]:
-    """Delete the copies in `directory` whose writing process no longer runs; returns what was deleted."""
+    """Delete the copies in `directory` whose writing process on this host no longer runs; returns what was
+    deleted."""
     removed = []
     if not directory.is_dir():
         return removed
     for path in directory.iterdir():
         match = _STAGING.match(path.name)
-        if match and not _running(int(match.group(1))):
+        if match and match["host"] in {None, _host()} and not _running(int(match["pid"])):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
+
+
+def _host() -> str:
+    return socket.gethostname().replace("/", "_") or "host"
 
 
 def _running(pid: int) -> bool:

@@ -3,8 +3,11 @@ index swapped in without a moment where no index exists (issue 17)."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
 from pathlib import Path
 
+from drafter.atomic_files import remove_leftovers
 from drafter.config import Settings
 from drafter.knowledge_base import KnowledgeBase
 
@@ -72,3 +75,15 @@ def test_a_rebuild_killed_between_its_two_renames_leaves_the_previous_index_in_u
         assert sorted(p.name for p in (tmp_path / "data").glob("keyword*")) == ["keyword", "keyword.lock"]
     finally:
         kb.close()
+
+
+def test_a_shared_upload_folder_keeps_the_copies_other_hosts_are_writing(tmp_path):
+    finished = subprocess.Popen(["true"])
+    finished.wait()  # a process id that no longer runs, on this host and (as far as this host can tell) any other
+    mine = tmp_path / f".neu-{socket.gethostname()}-{finished.pid}-0123abcd"
+    older = tmp_path / f".neu-{finished.pid}-4567cdef"  # written before copies carried their host's name
+    theirs = tmp_path / f".neu-anderer-host-{finished.pid}-89abcdef"  # another host's writer, maybe still running
+    for folder in (mine, older, theirs):
+        folder.mkdir()
+    assert sorted(remove_leftovers(tmp_path)) == sorted([mine, older])
+    assert theirs.exists()
