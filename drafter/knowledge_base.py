@@ -165,6 +165,9 @@ class KnowledgeBase:
         )
 
     def close(self) -> None:
+        refresh = self._keyword_refresh
+        if refresh is not None:
+            refresh.join()  # a rebuild of the keyword index in progress finishes first, so nothing is left half-done
         self.catalog.close()
 
     # reading
