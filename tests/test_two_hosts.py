@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -128,7 +129,7 @@ def two_hosts(tmp_path_factory, postgresql, chroma_server) -> Iterator[tuple[Hos
         yield hosts[0], hosts[1]
     finally:
         for host in hosts:
-            host.process.terminate()
+            host.process.send_signal(signal.SIGQUIT)  # gunicorn's quick shutdown: nothing of a test is to be kept
         for host in hosts:
             try:
                 host.process.wait(timeout=30)
