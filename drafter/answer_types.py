@@ -68,6 +68,14 @@ _POLAR_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _INTERROGATIVE = re.compile(r"\b(?:wie|was|welche\w*|warum|weshalb|wieso|wo|wohin|woher|wozu|womit)\b", re.I)
+_NOT_A_VERB = re.compile(
+    r"^\W*(?:bitte|der|die|das|den|dem|des|ein\w*|in|im|bei|beim|auf|für|mit|nach|von|vom|zu|zum|zur|an|am|aus"
+    r"|über|unter|vor|seit|ab|bis|durch|gegen|ohne|um|wegen|trotz|inwie\w+|inwiefern|wie\w*|wo\w*|wer|wem|wen"
+    r"|wessen|was|wann|welche\w*|warum|weshalb|wieso|ob|und|oder|sowie|falls|wenn|sofern|soweit)\b",
+    re.IGNORECASE,
+)
+"""Words a question can open with that are not its finite verb: a question ending in „?“ that opens with
+anything else opens with its verb („Stellt der Kreis … bereit?“) and asks for a yes or no."""
 
 _NUMBER_WORDS = (
     r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend|dutzend"
@@ -133,7 +141,9 @@ def expected_answer_type(question: str) -> AnswerType:
         return AnswerType.DATE
     if _AGENT_QUESTION.search(question):
         return AnswerType.AGENT
-    if _POLAR_QUESTION.search(question) and not _INTERROGATIVE.search(question.split(",")[0]):
+    first_clause = question.split(",")[0]
+    verb_first = question.rstrip().endswith("?") and not _NOT_A_VERB.match(question)
+    if (verb_first or _POLAR_QUESTION.search(question)) and not _INTERROGATIVE.search(first_clause):
         return AnswerType.POLAR
     return AnswerType.OPEN
 
@@ -192,7 +202,8 @@ def answer_strength(answer_type: AnswerType, sentence: str, question: str, quest
     „536 der rund 1.080 Beschäftigten …“ answers „Wie viele Beschäftigte …“ outright: a count of what the
     question asks about (its first noun), or a figure in the unit of the asked measure („200 Mbit/s“ for
     „Wie schnell …“). „Zwei Stellen waren … nicht besetzt“ holds a number too, but of something else.
-    A yes or no is outright when the sentence denies or affirms about what the question asks (its words,
+    A body or person is named outright when it is not just the question's own word. A yes or no is outright
+    when the sentence denies or affirms about what the question asks (its words,
     `question_stems`, as stems); a date when it names one, not when it only says „derzeit“.
     """
     if answer_type == AnswerType.OPEN:
@@ -207,7 +218,8 @@ def answer_strength(answer_type: AnswerType, sentence: str, question: str, quest
     if answer_type == AnswerType.DATE:
         return 1.0 if _EXPLICIT_DATE.search(sentence) else 0.5
     if answer_type == AnswerType.AGENT:
-        return 1.0 if _NAMED_AGENT.search(sentence) else 0.5
+        named = {stem for match in _NAMED_AGENT.findall(sentence) for stem in _analyzer.tokens(match)}
+        return 1.0 if named - question_stems else 0.5  # „das Gremium“ does not say who was in „dem Gremium“
     about_it = bool(question_stems & set(_analyzer.tokens(sentence)))
     return 1.0 if about_it and _EXPLICIT_POLARITY.search(sentence) else 0.5
 

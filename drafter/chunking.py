@@ -185,12 +185,18 @@ def _is_heading(text: str, start: int, end: int, gap_before: str) -> bool:
         and 3 <= len(line) <= 100
         and not _HEADING_END.search(line)
         and not line.startswith(("•", "-", "–", "*"))
-        and not _is_table_row(line)
+        and not is_table_row(line)
+        and not is_table_row(_next_line(text, end))  # „Jahr Anzahl“ over rows of figures heads a table
         and any(ch.isalpha() for ch in line)
     )
 
 
-def _is_table_row(line: str) -> bool:
+def _next_line(text: str, end: int) -> str:
+    stop = text.find("\n", end + 1)
+    return text[end + 1 : stop if stop >= 0 else len(text)]
+
+
+def is_table_row(line: str) -> bool:
     """„Summe | 158 | 162“ or „2023 1.297 2024 1.345“: a row of a table, never a heading over passages."""
     if "|" in line or "\t" in line:
         return True

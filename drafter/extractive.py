@@ -18,6 +18,7 @@ from drafter.answer_text import render_answer
 from drafter.answer_types import AnswerType, answer_strength, expected_answer_type, figures_of
 from drafter.authorities import is_other_authority
 from drafter.confidence import Judgement, judge, outcome_features
+from drafter.figure_tables import figure_tables
 from drafter.learned import LinearModel, load_model
 from drafter.models import (
     Chunk,
@@ -230,14 +231,15 @@ def choose_sentences(
 
 def lead_score(features: dict[str, float]) -> float:
     """How well a sentence answers: the question's words it holds, its passage's retrieval score, the asked
-    answer type, and whether it is the answer given to an earlier, similar question. A logistic model fitted
+    answer type, and whether it is the answer given to an earlier, similar question (when it gives the asked
+    type: the direct answer to „Wie viele KFZ …“ does not answer „Seit wann …“). A logistic model fitted
     on these features (bench/fit_models.py) chose the answering sentence less often on sets it was not
     fitted on than these weights do, so the weights are set, and the fitted model decides only the status."""
     return (
         features["coverage"]
         + PASSAGE_WEIGHT * features["passage_score"]
         + TYPE_BONUS * features["type_match"]
-        + DIRECT_ANSWER_BONUS * features["direct_answer"]
+        + DIRECT_ANSWER_BONUS * features["direct_answer"] * (1.0 - features["type_miss"])
         + NEWER_BONUS * features["type_match"] * features["recency"]
         - OTHER_AUTHORITY_PENALTY * features["other_authority"]
     )
@@ -256,17 +258,31 @@ def sentence_candidates(
     weights = hits[0].term_weights
     rare = set(sorted(weights, key=lambda t: -weights[t])[:RARE_TERMS])
     best_score = max(h.score for h in hits) or 1.0
+    counts = answer_type in (AnswerType.NUMBER, AnswerType.AMOUNT)
     result = []
     for rank, hit in enumerate(hits):
         chunk = hit.chunk
         body_start = chunk.answer_start if chunk.kind == ChunkKind.QA else 0
-        spans = [(body_start + s, body_start + e) for s, e in sentence_spans(chunk.text[body_start:])]
-        for position, (start, end) in enumerate(spans):
+        body = chunk.text[body_start:]
+        spans = [(body_start + s, body_start + e) for s, e in sentence_spans(body)]
+        tables = [(body_start + s, body_start + e) for s, e in figure_tables(body, LEAD_CHARS)] if counts else []
+        quotable = [
+            (start, end)
+            for position, (start, end) in enumerate(spans)
+            if is_quotable(chunk.text[start:end])
+            and (position < len(spans) - 1 or _SENTENCE_END.search(chunk.text[start:end]))
+        ]  # the last sentence of a passage without its full stop was cut off at the passage's end
+        introductions = {table: _introduction(chunk.text, quotable, table[0]) for table in tables}
+        announcing = {span for span in introductions.values() if _ANNOUNCES_TABLE.search(chunk.text[slice(*span)])}
+        items = [(span, span) for span in quotable if span not in announcing]
+        items += [(table, introductions[table] if introductions[table] in announcing else table) for table in tables]
+        for (start, end), (place, _) in sorted(items):
             sentence = chunk.text[start:end]
-            if not is_quotable(sentence):
-                continue
+            table = (start, end) in introductions
+            position = sum(1 for _, e in spans if e <= place)  # a table stands where the sentence announcing it
             direct_answer = chunk.kind == ChunkKind.QA and position == 0  # answers the earlier question directly
-            tokens = set(_analyzer.tokens(_context(chunk, sentence)))
+            introduction = chunk.text[slice(*introductions[(start, end)])] if table else ""
+            tokens = set(_analyzer.tokens(_context(chunk, sentence, introduction)))
             coverage = weighted_coverage(weights, tokens)
             if coverage == 0 and not direct_answer:
                 continue
@@ -286,11 +302,27 @@ def sentence_candidates(
                 "recency": recency(hit.document.date),
                 "other_authority": float(is_other_authority(hit.document.authority, own_authority)),
             }
-            following = spans[position + 1] if position + 1 < len(spans) else None
-            reads_on = following and "\n\n" not in chunk.text[end : following[0]]
+            following = next(((s, e) for s, e in spans if s >= end), None)
+            reads_on = following and not table and "\n\n" not in chunk.text[end : following[0]]
             reads_on = reads_on and is_quotable(chunk.text[following[0] : following[1]])
             result.append(Candidate(hit, rank, start, end, features, following_end=following[1] if reads_on else None))
     return result
+
+
+def _introduction(text: str, quotable: list[tuple[int, int]], table_start: int) -> tuple[int, int]:
+    """The sentence that says what a table's figures count: the last one announcing a table before it
+    („… wird in der nachfolgenden Übersicht dargestellt.“), else the last sentence before it."""
+    before = [span for span in quotable if span[1] <= table_start]
+    announcing = [span for span in before if _ANNOUNCES_TABLE.search(text[slice(*span)])]
+    return (announcing or before or [(table_start, table_start)])[-1]
+
+
+_ANNOUNCES_TABLE = re.compile(
+    r"\b(?:nachfolgend\w*|folgende[nr]?\s+(?:übersicht|tabelle|aufstellung|zahlen)|wie\s+folgt|tabelle|übersicht"
+    r"|aufstellung)\b|:\s*$",
+    re.IGNORECASE,
+)
+"""„… wird in der nachfolgenden Übersicht dargestellt.“: the table is what the sentence points to."""
 
 
 def _mark_older_figures(candidates: list[Candidate], question: str) -> None:
@@ -319,9 +351,11 @@ def recency(date: str | None) -> float:
     return min(1.0, max(0.0, (int(date[:4]) - 2000) / 40 + month / 480))
 
 
-def _context(chunk: Chunk, sentence: str) -> str:
-    """A QA answer sentence is read together with its question: „Ja.“ answers what the question asked."""
-    return f"{chunk.question}\n{sentence}" if chunk.kind == ChunkKind.QA and chunk.question else sentence
+def _context(chunk: Chunk, sentence: str, introduction: str = "") -> str:
+    """A QA answer sentence is read together with its question: „Ja.“ answers what the question asked; a table
+    with the sentence that introduces it."""
+    question = chunk.question if chunk.kind == ChunkKind.QA and chunk.question else ""
+    return "\n".join(part for part in (question, introduction, sentence) if part)
 
 
 _REPORTED_QUESTION = re.compile(
@@ -345,13 +379,16 @@ _RECORD_LINE = re.compile(
 """The record of a parliamentary or council paper („Anfrage des Abgeordneten …, eingegangen am …“)."""
 
 
+_SENTENCE_END = re.compile(r"[.!][\"'“”»)\]]*\s*$")
+
+
 def is_quotable(sentence: str) -> bool:
     """A statement that can stand in an answer: not a question, heading, table row, fragment, greeting or
     closing formula, and not a report of someone asking („Herr A. fragt, wie viele …“)."""
     stripped = sentence.strip()
     if len(stripped.split()) < MIN_QUOTE_WORDS or stripped.endswith("?"):
         return False  # a bare „Ja.“ says nothing once quoted apart from its question
-    ends_sentence = re.search(r"[.!][\"'“”»)\]]*$", stripped) or len(stripped.split()) >= HEADING_MAX_WORDS
+    ends_sentence = _SENTENCE_END.search(stripped) or len(stripped.split()) >= HEADING_MAX_WORDS
     if not stripped.startswith(("•", "-", "–", "*")) and not ends_sentence:
         return False  # a heading, or a list item that does not form a sentence
     if "|" in stripped or stripped[:1].islower() or _FORMULA.match(stripped) or _RECORD_LINE.search(stripped):

@@ -236,3 +236,63 @@ def test_a_how_many_draft_without_any_number_is_not_marked_drafted(figures_kb: K
 )
 def test_the_asked_answer_type_comes_from_the_main_clause(question: str, expected: AnswerType):
     assert expected_answer_type(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Stellt der Kreis offene Daten über eine Programmierschnittstelle bereit?", AnswerType.POLAR),
+        ("Nutzt die Verwaltung freie Software, und wenn ja, wo?", AnswerType.POLAR),
+        ("In welchen Bereichen setzt die Verwaltung freie Software ein?", AnswerType.OPEN),
+        ("Bitte nennen Sie die Maßnahmen zur Barrierefreiheit.", AnswerType.OPEN),
+    ],
+)
+def test_a_question_that_opens_with_its_verb_asks_for_a_yes_or_no(question: str, expected: AnswerType):
+    assert expected_answer_type(question) == expected
+
+
+CARE_STATISTICS = """Antwort der Kreisverwaltung Talbach auf die Anfrage zur Eingliederungshilfe vom 10.04.2026
+
+Landkreis Talbach
+
+Die Zahl der Leistungsberechtigten der Eingliederungshilfe im Landkreis Talbach wird in der nachfolgenden
+Übersicht dargestellt. Zahlen für das Jahr 2026 liegen noch nicht vor.
+
+Jahr Leistungsberechtigte
+2022 1.184
+2023 1.231
+2024 1.297
+2025 1.342
+"""
+
+SELECTION_PANEL = """Antwort auf die Anfrage zur Besetzung der Stelle der Gleichstellungsbeauftragten vom 02.02.2026
+
+Landkreis Talbach
+
+Das Gremium entschied sich nach den Vorstellungsgesprächen einstimmig für die Bewerberin aus Haselbach.
+Dem Gremium gehörten die Leiterin des Personalamts, der Vorsitzende des Personalrats und eine externe
+Personalberaterin an. Die Stelle wurde zum 1. März 2026 besetzt.
+"""
+
+
+@pytest.fixture(scope="module")
+def answers_kb(tmp_path_factory, embedder) -> KnowledgeBase:
+    documents = {
+        "2026-04-antwort-eingliederungshilfe.txt": CARE_STATISTICS,
+        "2026-02-antwort-stelle.txt": SELECTION_PANEL,
+    }
+    base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
+    yield base
+    base.close()
+
+
+def test_a_how_many_question_answered_by_a_table_quotes_the_table_with_its_header(answers_kb: KnowledgeBase):
+    answer = draft(answers_kb, "Wie viele Leistungsberechtigte der Eingliederungshilfe gibt es zuletzt im Landkreis?")
+    lead = answer.citations[0].quote
+    assert lead.startswith("Jahr Leistungsberechtigte") and lead.endswith("2025 1.342")
+    assert "nachfolgenden Übersicht" not in answer.sentences[0].text  # the pointer to the table is not the answer
+
+
+def test_a_who_question_leads_with_the_sentence_that_names_the_people_not_its_own_words(answers_kb: KnowledgeBase):
+    answer = draft(answers_kb, "Wer gehörte dem Gremium an, das die Gleichstellungsbeauftragte ausgewählt hat?")
+    assert answer.sentences[0].text.startswith("Dem Gremium gehörten die Leiterin des Personalamts")
