@@ -66,8 +66,8 @@ LEAD_FEATURES = (
     "length",
     "recency",
 )
-OUTCOME_FEATURES = ("lead_keyword_rank", "lead_rank", "focus_in_lead")
-TARGET_PRECISION = 1.0
+OUTCOME_FEATURES = ("lead_keyword_rank", "lead_rank", "focus_in_lead", "nouns_cited")
+TARGET_PRECISION = 0.9
 L2 = 1.0
 
 
@@ -201,8 +201,9 @@ def fit_outcome(train: list[Drafted]) -> LinearModel:
     threshold, right = 1.0, 0
     for count, (p, is_right) in enumerate(probabilities, 1):
         right += is_right
-        if right / count >= TARGET_PRECISION:
-            threshold = p
+        tie_follows = count < len(probabilities) and probabilities[count][0] == p
+        if right / count >= TARGET_PRECISION and not tie_follows:
+            threshold = p  # drafts of equal probability are all drafted or none: judged as one group
     return LinearModel(model.features, model.weights, model.bias, model.means, model.scales, threshold)
 
 
