@@ -25,17 +25,22 @@ class AnswerType(StrEnum):
     POLAR = "polar"
     OPEN = "open"
 
-    @property
-    def missing_de(self) -> str:
-        """The reason a draft is flagged when no quoted sentence gives this type."""
-        return {
-            AnswerType.AMOUNT: "Gefragt ist ein Betrag; keine zitierte Fundstelle nennt einen.",
-            AnswerType.NUMBER: "Gefragt ist eine Zahl oder ein Betrag; keine zitierte Fundstelle nennt eine.",
-            AnswerType.DATE: "Gefragt ist ein Zeitpunkt; keine zitierte Fundstelle nennt ein Datum.",
-            AnswerType.AGENT: "Gefragt ist eine Person oder Stelle; keine zitierte Fundstelle nennt eine.",
-            AnswerType.POLAR: "Gefragt ist ein Ja oder Nein; keine zitierte Fundstelle bejaht oder verneint es.",
-            AnswerType.OPEN: "",
+    def missing_de(self, elsewhere: bool = False) -> str:
+        """The reason a draft is flagged when its first sentence does not give this type; `elsewhere` when
+        a later quoted sentence does (the answer should lead, so the draft is still to be checked)."""
+        asked, none = {
+            AnswerType.AMOUNT: ("ein Betrag", "nennt einen"),
+            AnswerType.NUMBER: ("eine Zahl oder ein Betrag", "nennt eine"),
+            AnswerType.DATE: ("ein Zeitpunkt", "nennt ein Datum"),
+            AnswerType.AGENT: ("eine Person oder Stelle", "nennt eine"),
+            AnswerType.POLAR: ("ein Ja oder Nein", "bejaht oder verneint es"),
+            AnswerType.OPEN: ("", ""),
         }[self]
+        if not asked:
+            return ""
+        if elsewhere:
+            return f"Gefragt ist {asked}; erst ein späterer zitierter Satz {none}, nicht der erste."
+        return f"Gefragt ist {asked}; keine zitierte Fundstelle {none}."
 
 
 _AMOUNT_QUESTION = re.compile(

@@ -3,7 +3,7 @@
 A draft is marked `drafted` only when the fitted outcome model (see `drafter/learned/`) rates it likely
 that its citations hold the answer; otherwise it stays a draft to review, with the one reason that
 weighs most: a rare word of the question no cited passage uses („‚Parkplätze‘ kommt in keiner
-Fundstelle vor“), an answer type no quoted sentence gives („Gefragt ist eine Zahl …“), or evidence
+Fundstelle vor“), an answer type the first sentence does not give („Gefragt ist eine Zahl …“), or evidence
 that only partly fits. The features are few and named, so every decision can be explained.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from drafter.answer_types import AnswerType, focus_word
+from drafter.answer_types import focus_word
 from drafter.chunking import index_text
 from drafter.learned import LinearModel
 from drafter.models import DraftStatus, SearchHit
@@ -66,10 +66,11 @@ def judge(
     question: str,
     hits: list[SearchHit],
     quoted: list[tuple[SearchHit, str, float]],
-    type_missing: AnswerType | None,
+    type_missing: str | None,
 ) -> Judgement:
-    """`drafted` when the model trusts the evidence and a quoted sentence gives the asked answer type: a
-    „Wie viele“ answer without any number is never presented as an answer, however well it fits."""
+    """`drafted` when the model trusts the evidence and the first sentence gives the asked answer type
+    (`type_missing` says why not): a „Wie viele“ answer that does not open with a number is never
+    presented as an answer, however well it fits."""
     probability = model.probability(features)
     if probability >= model.threshold and type_missing is None:
         return Judgement(DraftStatus.DRAFTED, probability, None)
@@ -80,7 +81,7 @@ def _reason(
     question: str,
     hits: list[SearchHit],
     quoted: list[tuple[SearchHit, str, float]],
-    type_missing: AnswerType | None,
+    type_missing: str | None,
 ) -> str:
     parts = []
     missing = missing_nouns(question, hits, _cited_tokens(quoted))
@@ -88,7 +89,7 @@ def _reason(
         words = ", ".join(f"‚{w}‘" for w in missing)
         parts.append(f"{words} {'kommt' if len(missing) == 1 else 'kommen'} in keiner zitierten Fundstelle vor.")
     if type_missing is not None:
-        parts.append(type_missing.missing_de)
+        parts.append(type_missing)
     return " ".join(parts) if parts else _PARTIAL
 
 

@@ -155,11 +155,12 @@ def _quoted(chosen: list[Candidate]) -> list[tuple[SearchHit, str, float]]:
     return [(c.hit, c.text, c.score) for c in chosen]
 
 
-def type_missing(answer_type: AnswerType, chosen: list[Candidate]) -> AnswerType | None:
-    """The asked answer type when no quoted sentence gives it."""
-    if answer_type == AnswerType.OPEN or any(c.features["type_match"] for c in chosen):
+def type_missing(answer_type: AnswerType, chosen: list[Candidate]) -> str | None:
+    """Why the draft does not answer in the asked type, when its first sentence does not give it: a
+    „Wie viele“ draft that opens without the number is not the answer a user can rely on."""
+    if answer_type == AnswerType.OPEN or not chosen or chosen[0].features["type_match"]:
         return None
-    return answer_type
+    return answer_type.missing_de(elsewhere=any(c.features["type_match"] for c in chosen[1:]))
 
 
 def supporting_hits(hits: list[SearchHit], min_evidence: float) -> list[SearchHit]:
