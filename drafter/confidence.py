@@ -40,12 +40,13 @@ def outcome_features(
     """Evidence features of one draft: `hits` are the passages it could quote, `quoted` each quoted
     sentence's passage, text and lead score.
 
-    Four features, chosen leave-one-set-out (bench/fit_models.py): more did not predict better on a set
+    Three features, chosen leave-one-set-out (bench/fit_models.py): more did not predict better on a set
     the model had not seen, and fewer, readable ones keep every decision explainable. The passage that
-    answers is the one that ranks first by the question's own words and overall, the question's first
-    noun stands in the sentence that answers it, and the question's nouns stand in the cited passages
-    (the share of them: the words `_reason` names when some are missing). The number of passages found
-    predicted well too, but it rewards a large knowledge base rather than a good answer.
+    answers ranks first by the question's own words, the question's first noun stands in the sentence
+    that answers it, and the question's nouns stand in the cited passages (the share of them: the words
+    `_reason` names when some are missing). The passage's overall rank added nothing once the nouns were
+    counted; the number of passages found predicted well too, but it rewards a large knowledge base
+    rather than a good answer.
     """
     lead = quoted[0][0] if quoted else None
     focus = set(_analyzer.tokens(focus_word(question) or ""))
@@ -54,7 +55,6 @@ def outcome_features(
     missing = missing_nouns(question, hits, _cited_tokens(quoted), limit=len(nouns))
     return {
         "lead_keyword_rank": 1.0 / (1 + lead.keyword_rank) if lead and lead.keyword_rank else 0.0,
-        "lead_rank": 1.0 / (1 + hits.index(lead)) if lead in hits else 0.0,
         "focus_in_lead": float(bool(focus & lead_tokens)) if focus else 1.0,
         "nouns_cited": 1.0 - len(missing) / len(nouns) if nouns else 1.0,
     }
