@@ -11,7 +11,9 @@ missing original cannot be recreated; the message says what to do.
 With several hosts on one PostgreSQL catalog and one Chroma server, every host judges the shared
 vectors against the shared catalog, so no host takes another host's vectors for orphans; the repair
 asks the catalog again under the writer lock before it deletes any. The keyword index is each host's
-own replica: KEYWORD_STALE speaks of this host's, and the repair rebuilds this host's.
+own replica: KEYWORD_STALE speaks of this host's, and the repair rebuilds this host's. A Chroma server
+checked against a catalog of this host alone (a SQLite file, DRAFTER_CATALOG_URL forgotten) would take
+every other host's vectors for orphans: then they are named, with what to set, but never deleted.
 """
 
 from __future__ import annotations
@@ -68,14 +70,17 @@ def find_inconsistencies(kb: KnowledgeBase) -> list[Inconsistency]:
         unknown = chunk_ids - passages.get(doc_id, set())
         if unknown:
             whose = f"des Dokuments „{documents[doc_id].name}“" if doc_id in documents else f"des Dokuments {doc_id}"
-            found.append(
-                Inconsistency(
-                    Problem.VECTORS_ORPHANED,
-                    doc_id,
-                    f"Chroma enthält {len(unknown)} Abschnitte {whose}, die im Katalog nicht (mehr) stehen; "
-                    "die Suche fände Fundstellen ohne Text.",
-                )
+            message = (
+                f"Chroma enthält {len(unknown)} Abschnitte {whose}, die im Katalog nicht (mehr) stehen; "
+                "die Suche fände Fundstellen ohne Text."
             )
+            if _vectors_may_belong_to_other_catalogs(kb):
+                message += (
+                    " Der Chroma-Server kann sie für andere Hosts halten, der Katalog hier ist nur eine SQLite-Datei "
+                    "dieses Hosts: bitte mit DRAFTER_CATALOG_URL (dem gemeinsamen Katalog) erneut prüfen; "
+                    "--repair entfernt sie so nicht."
+                )
+            found.append(Inconsistency(Problem.VECTORS_ORPHANED, doc_id, message))
     indexed = set(kb.keyword_index.chunk_ids)
     cataloged = set().union(*passages.values()) if passages else set()
     if indexed != cataloged:
@@ -118,6 +123,8 @@ def repair(kb: KnowledgeBase, found: list[Inconsistency]) -> list[str]:
         by_problem[item.problem].append(item.doc_id)
     known = {d.doc_id for d in kb.documents()}
     orphaned = [d for d in by_problem[Problem.VECTORS_ORPHANED] if d not in known]
+    if _vectors_may_belong_to_other_catalogs(kb):
+        orphaned = []
     reembed = sorted(
         {*by_problem[Problem.VECTORS_MISSING], *(d for d in by_problem[Problem.VECTORS_ORPHANED] if d in known)}
     )
@@ -135,6 +142,11 @@ def repair(kb: KnowledgeBase, found: list[Inconsistency]) -> list[str]:
         done.append(f"{len(changed) - len(report.failed)} geänderte Originale neu eingelesen.")
         done += [f"Nicht eingelesen: {failure.error}" for failure in report.failed]
     return done
+
+
+def _vectors_may_belong_to_other_catalogs(kb: KnowledgeBase) -> bool:
+    """A Chroma server with a catalog only this host has: vectors unknown here may be another host's."""
+    return kb.settings.chroma_url is not None and not kb.catalog.shared
 
 
 def _sha256(path: Path) -> str:

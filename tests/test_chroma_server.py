@@ -109,6 +109,27 @@ def test_check_and_repair_on_one_host_leave_the_other_hosts_vectors_alone(tmp_pa
     assert top.document.name == "parken.txt" and top.dense_rank is not None and top.keyword_rank is not None
 
 
+@needs_postgresql
+def test_check_against_a_catalog_of_one_host_alone_never_deletes_the_servers_vectors(
+    tmp_path, hosts, chroma_server, embedder
+):
+    first, _ = hosts
+    (tmp_path / "bericht.md").write_text(REPORT, encoding="utf-8")
+    first.ingest([tmp_path / "bericht.md"])
+    vectors = first.vector_store.count()
+
+    forgotten = host(tmp_path / "ohne-katalog", chroma_server.url, embedder)  # DRAFTER_CATALOG_URL not set
+    try:
+        found = find_inconsistencies(forgotten)
+        assert [item.problem for item in found] == [Problem.VECTORS_ORPHANED]
+        assert "bitte mit DRAFTER_CATALOG_URL (dem gemeinsamen Katalog) erneut prüfen" in found[0].message
+        repair(forgotten, found)
+    finally:
+        forgotten.close()
+    assert first.vector_store.count() == vectors
+    assert first.search(QUESTION, k=1)[0].dense_rank is not None
+
+
 def test_a_chroma_server_that_does_not_answer_is_named_with_what_to_check(tmp_path, embedder):
     unreachable = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(VectorStoreUnavailable, match="DRAFTER_CHROMA_URL") as error:
