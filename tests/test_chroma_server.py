@@ -6,6 +6,7 @@ rebuilt in the background once the catalog's version says it is behind) and its 
 has a catalog file or a Chroma directory.
 """
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,6 +51,11 @@ def report_hit(kb: KnowledgeBase) -> SearchHit | None:
     return hits[0] if hits else None
 
 
+def keyword_index_caught_up(kb: KnowledgeBase) -> bool:
+    kb.search(QUESTION)  # a search is what makes a host notice that its replica is behind
+    return set(kb.keyword_index.chunk_ids) == {chunk_id for chunk_id, _ in kb.catalog.all_tokens()}
+
+
 @needs_postgresql
 def test_a_document_ingested_on_one_host_is_found_on_another_and_removed_there_for_both(tmp_path, hosts):
     first, second = hosts
@@ -75,6 +81,26 @@ def test_a_document_ingested_on_one_host_is_found_on_another_and_removed_there_f
     )
     reply_vectors = first.documents()[0].chunk_count + 2  # plus the two question vectors
     assert first.vector_store.count() == second.vector_store.count() == reply_vectors
+
+
+@needs_postgresql
+def test_two_hosts_ingesting_at_once_lose_nothing(tmp_path, hosts):
+    first, second = hosts
+    (tmp_path / "antwort.txt").write_text(REPLY, encoding="utf-8")
+    (tmp_path / "bericht.md").write_text(REPORT, encoding="utf-8")
+    other = threading.Thread(target=second.ingest, args=([tmp_path / "bericht.md"],))
+    other.start()
+    first.ingest([tmp_path / "antwort.txt"])
+    other.join()
+
+    for kb in (first, second):
+        assert {d.name for d in kb.documents()} == {"antwort.txt", "bericht.md"}
+    expected_vectors = sum(d.chunk_count for d in first.documents()) + 2  # plus the question vector of each answer
+    assert first.vector_store.count() == expected_vectors
+    for kb in (first, second):
+        eventually(lambda kb=kb: keyword_index_caught_up(kb), what="every host's keyword index holds both")
+        found = {h.document.name for h in kb.search("Ladepunkte Glasfaserausbau Haselbach", k=10)}
+        assert found == {"antwort.txt", "bericht.md"}
 
 
 @needs_postgresql
