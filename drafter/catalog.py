@@ -54,6 +54,7 @@ from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo
 
 _CORRECTABLE = frozenset({"doc_type", "title", "date", "authority", "superseded_by"})
 _WRITER_LOCK_KEY = 0x64726166746572  # "drafter": the PostgreSQL advisory lock of the knowledge base's one writer
+_SCHEMA_LOCK_KEY = _WRITER_LOCK_KEY + 1  # held while the tables are created, by whoever opens the catalog first
 _BATCH = 500  # ids per IN (...): SQLite limits the number of parameters
 
 
@@ -177,7 +178,7 @@ class Catalog:
         would otherwise both create the same table or add the same column."""
         with self._engine.connect().execution_options(immediate=True) as db, db.begin():
             if self.shared:
-                db.execute(select(func.pg_advisory_xact_lock(_WRITER_LOCK_KEY + 1)))
+                db.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK_KEY)))
             self._t.metadata.create_all(db)
             if not self.shared:
                 self._add_missing_columns(db)
