@@ -93,9 +93,13 @@ def _is_soft_break(line: str, following: str, wrap_width: int, opens_paragraph: 
         return False
     if following.lstrip()[:1].islower():
         return True  # a sentence goes on: „… nicht\nmehr in der Umweltzone …“
-    if stripped.endswith((".", "!", "?", ",", ";")):
-        return True
+    if stripped.endswith((".", "!", "?", ",", ";")) or _SENTENCE_INSIDE.search(stripped):
+        return True  # a line in which one sentence ends and the next begins is running text, not a heading
     return len(stripped) >= (0.85 if opens_paragraph else 0.6) * wrap_width
+
+
+_SENTENCE_INSIDE = re.compile(r"[a-zäöüß]{3}[.!?]\s+[A-ZÄÖÜ][a-zäöüß]+\s+\S")
+"""„… hat Priorität. In einer zweiten“: a word, its full stop, and two more words of the next sentence."""
 
 
 def _spans_in_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

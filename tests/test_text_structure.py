@@ -200,6 +200,21 @@ def test_a_line_wrapped_by_the_page_layout_does_not_end_the_sentence():
     ]
 
 
+def test_a_paragraph_whose_first_line_ends_short_inside_a_sentence_is_not_cut_there():
+    text = (
+        "Die Anbindung der Fachverfahren an die zentrale Plattform des Landes ist im Jahr 2025 in allen\n"
+        "Ämtern der Kreisverwaltung abgeschlossen worden; die Schnittstellen der Hersteller stehen seitdem\n"
+        "für den Datenaustausch zur Verfügung, und die Beschäftigten wurden in allen Ämtern geschult.\n"
+        "\n"
+        "Nach Auskunft des Landes hat die Anbindung Priorität. In einer zweiten\n"
+        "Runde sollen die Schulen angeschlossen werden, danach die Außenstellen.\n"
+    )
+    assert split_sentences(text)[1:] == [
+        "Nach Auskunft des Landes hat die Anbindung Priorität.",
+        "In einer zweiten\nRunde sollen die Schulen angeschlossen werden, danach die Außenstellen.",
+    ]
+
+
 def test_a_table_row_never_labels_the_passages_after_it():
     body = " ".join(f"Satz {i} berichtet über die Haushaltsmittel für Schulen im Landkreis." for i in range(12))
     text = f"Haushalt der Schulen\n\n{body}\n\nSumme | 158 | 162\n2023 1.297 2024 1.345\n\n{body}"
