@@ -13,6 +13,11 @@ failed with the reason instead of being tried for ever. The sweep and the heartb
 their rows with `FOR UPDATE SKIP LOCKED`, so two processes sweeping at once on PostgreSQL
 never judge the same job, and neither waits for a row a handler holds (SQLite serialises
 writers by itself and ignores the clause).
+
+Fencing: a process cut off from the database for longer than the lease, or paused, loses its job to
+another host and yet carries on with it. So a handler writes its result only after `hold_lease` has
+found the row still running under this process at the attempt it claimed, in the transaction that
+writes the result; a run that has lost its job discards what it made.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask
@@ -37,6 +44,18 @@ Handler = Callable[[int], None]
 CleanUp = Callable[[], None]
 HEARTBEATS_PER_LEASE = 6
 """A lease survives this many missed heartbeats less one (a database hiccup) before another host takes the job."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Who runs a job, and in which attempt: the row names both for as long as the job belongs to this run."""
+
+    owner: str
+    attempts: int
+
+
+_current_claim: ContextVar[Claim] = ContextVar("job claim")
+"""The claim of the job the current worker thread runs, set by JobRunner._run for hold_lease."""
 
 
 def process_identity(host: str, pid: int | None = None) -> str:
@@ -219,23 +238,24 @@ class JobRunner:
         last_sign = job.heartbeat_at or job.started_at
         return last_sign is None or last_sign < expired
 
-    def _claim(self, model: type, job_id: int) -> bool:
-        now = utcnow()
-        result = db.session.execute(
+    def _claim(self, model: type, job_id: int) -> Claim | None:
+        now, owner = utcnow(), self.owner
+        attempts = db.session.scalar(
             update(model)
             .where(model.id == job_id, model.state == JobState.QUEUED)
-            .values(
-                state=JobState.RUNNING, owner=self.owner, started_at=now, heartbeat_at=now, attempts=model.attempts + 1
-            )
+            .values(state=JobState.RUNNING, owner=owner, started_at=now, heartbeat_at=now, attempts=model.attempts + 1)
+            .returning(model.attempts)
         )
         db.session.commit()
-        return result.rowcount == 1
+        return None if attempts is None else Claim(owner, attempts)
 
     def _run(self, queue: JobQueue, job_id: int) -> None:
         try:
             with self.app.app_context():
-                if not self._claim(queue.model, job_id):
+                claim = self._claim(queue.model, job_id)
+                if claim is None:
                     return
+                _current_claim.set(claim)
                 with self._lock:
                     self._running[queue.name].add(job_id)
                 try:
@@ -263,9 +283,46 @@ def _mark_failed(model: type, job_id: int, error: Exception) -> None:
         )
     )
     job = db.session.get(model, job_id)
-    if job is not None:
+    if job is not None and hold_lease(job):  # a run that lost its job must not fail the new owner's
         job.state, job.error, job.finished_at = JobState.FAILED, message, utcnow()
         db.session.commit()
+
+
+def hold_lease(job: db.Model) -> bool:
+    """Whether the current run still holds `job`: its row still running under this process at the attempt it
+    claimed. Call it in the handler's thread right before writing the job's result, in the same transaction.
+
+    The check is an UPDATE of the row (renewing its heartbeat), so its lock lasts until the commit: on
+    PostgreSQL the row is locked (another host's sweep skips it, a claim waits and then finds the job ended),
+    on SQLite the database is (writers queue behind it). None of the session's pending changes is flushed
+    before it, so the result is written only once the check has passed.
+    A run that lost its job (taken over after its lease ran out, given up after too many attempts, or
+    claimed again by a later attempt) gets False with its session rolled back, and must discard its result;
+    the warning goes to the log only, as nobody waits for this run any more.
+    """
+    claim, model, job_id = _current_claim.get(), type(job), job.id
+    with db.session.no_autoflush:
+        held = db.session.execute(
+            update(model)
+            .where(
+                model.id == job_id,
+                model.owner == claim.owner,
+                model.attempts == claim.attempts,
+                model.state == JobState.RUNNING,
+            )
+            .values(heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    if held.rowcount == 1:
+        return True
+    db.session.rollback()
+    log.warning(
+        "Job %s %s (attempt %d) was taken over by another run; its result is discarded",
+        model.__tablename__,
+        job_id,
+        claim.attempts,
+    )
+    return False
 
 
 def interrupted_message(attempts: int) -> str:

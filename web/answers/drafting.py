@@ -22,7 +22,7 @@ from web.answers.citations import citation_record
 from web.answers.rules import WorkflowError, check_drafting_startable, check_redraftable, needs_drafting
 from web.answers.workflow import add_revision, refresh_status
 from web.database import db, utcnow
-from web.jobs import finish
+from web.jobs import finish, hold_lease
 from web.knowledge_store import knowledge_base, settings_for
 from web.models import Draft, DraftingJob, Inquiry, JobState, Question, RevisionOrigin, User
 
@@ -85,6 +85,8 @@ def run_drafting_job(job_id: int) -> None:
         llm=app_llm(app),
         context=approved_context(question.text, question.inquiry_id),
     )
+    if not hold_lease(job):  # another host took the job over while the model wrote: its run stores the answer
+        return
     user = db.session.get(User, job.requested_by_id)
     store_answer(question, answer, user)
     finish(job)

@@ -29,7 +29,7 @@ from drafter.loaders import load_document, progress
 from web.database import db
 from web.inquiries.form import FileText
 from web.job_progress import progress_on_row
-from web.jobs import finish
+from web.jobs import finish, hold_lease
 from web.knowledge.ingestion import safe_filename, save_upload
 from web.knowledge_store import settings_for
 from web.models import InquiryFileJob, JobState, User
@@ -81,8 +81,13 @@ def run_inquiry_file_job(job_id: int) -> None:
         settings = settings_for(current_app)
         with progress.reporting_to(progress_on_row(InquiryFileJob, job.id)):  # a scan's pages, for the waiting page
             loaded = load_document(path, max_bytes=settings.max_file_bytes, limits=settings.parse_limits)
-    finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
+    except Exception:
+        if hold_lease(job):  # the file of a job taken over by another host is that host's to read
+            shutil.rmtree(path.parent, ignore_errors=True)
+        raise
+    if not hold_lease(job):
+        return
+    shutil.rmtree(path.parent, ignore_errors=True)
     job.text = loaded.text.strip()
     job.headers = json.dumps({k: str(v) for k, v in loaded.metadata.items() if isinstance(v, str | int)})
     job.stored_path = None

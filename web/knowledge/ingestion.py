@@ -9,6 +9,10 @@ Crash safety: the upload waits in UPLOAD_DIR/incoming (synced to disk before the
 committed) until the knowledge base has stored the new version and moved a copy over the
 original (`KnowledgeBase.ingest_file`); the previous version stays in place and searchable
 until then, and a job retried after a crash finds the upload where it was.
+
+A run that lost its job to another host meanwhile (web/jobs.py, `hold_lease`) records nothing and leaves the
+upload to the new owner. Its copy may already be in the knowledge base, but under the document's stable name,
+so the new owner's run stores the same document again rather than a second one.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from drafter.models import DocType
 from web import audit
 from web.database import db, utcnow
 from web.job_progress import progress_on_row
-from web.jobs import finish
+from web.jobs import finish, hold_lease
 from web.knowledge_store import knowledge_base
 from web.models import IngestionJob, JobState, User
 
@@ -159,6 +163,8 @@ def run_ingestion_job(job_id: int) -> None:
     kb = knowledge_base()
     if job.kind == "reindex":
         kb.reindex()
+        if not hold_lease(job):
+            return
         finish(job)
         audit.record("reindexed", "knowledge_base", None, user=job.requested_by)
         db.session.commit()
@@ -169,6 +175,8 @@ def run_ingestion_job(job_id: int) -> None:
     if (upload is None or not upload.exists()) and retry and target.exists():
         upload = target  # the interrupted attempt got as far as putting the file in place
     if upload is None or not upload.exists():
+        if not hold_lease(job):
+            return
         job.state, job.result, job.finished_at = JobState.FAILED, "failed", utcnow()
         job.error = f"{job.filename}: Die hochgeladene Datei ist nicht mehr vorhanden. Bitte erneut hochladen."
         db.session.commit()
@@ -176,6 +184,8 @@ def run_ingestion_job(job_id: int) -> None:
     doc_type = DocType(job.doc_type) if job.doc_type else None
     with progress.reporting_to(progress_on_row(IngestionJob, job.id)):
         result = kb.ingest_file(upload, target, doc_type, again=retry)
+    if not hold_lease(job):  # the new owner ingests the same upload into the same document, and records it
+        return
     if upload != target:
         upload.unlink(missing_ok=True)
     if result.status == "failed":

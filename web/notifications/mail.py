@@ -18,7 +18,7 @@ from email.utils import formatdate, make_msgid
 from flask import current_app
 
 from web.database import db, utcnow
-from web.jobs import finish
+from web.jobs import finish, hold_lease
 from web.models import JobState, MailJob, Notification, NotificationKind
 
 log = logging.getLogger(__name__)
@@ -87,21 +87,38 @@ def _one_line(text: str) -> str:
 
 
 def send_mail_job(job_id: int) -> None:
+    """Handler for the job runner: send the mail only while this run holds the job, and mark it sent right after.
+
+    Sending cannot be rolled back, so the lease is checked and renewed just before the send (`hold_lease`,
+    committed at once so that no lock is held while the SMTP server answers), and checked again to store the
+    outcome. The window left: when the send outlasts the lease just renewed (DRAFTER_JOB_LEASE_SECONDS, 90 s by
+    default, against DRAFTER_SMTP_TIMEOUT per step of the SMTP dialogue), or the process is cut off or paused
+    that long between the check and the send, another host may take the job over and send the mail a second
+    time; this run then logs that its outcome is discarded, and the new owner's outcome stands.
+    """
     job = db.session.get(MailJob, job_id)
     config = current_app.config
     message = compose(job.notification, job.recipient, config["SMTP_FROM"], config["BASE_URL"])
+    if not hold_lease(job):
+        return
+    db.session.commit()
     try:
         _send(message)
+        failure = None
     except (OSError, smtplib.SMTPException) as error:
         log.warning("E-Mail %s an %s nicht versandt: %s", job.id, job.recipient, error)
+        failure = error
+    if not hold_lease(job):
+        return
+    if failure is None:
+        finish(job)
+    else:
         job.state, job.finished_at = JobState.FAILED, utcnow()
         job.error = (
-            f"Die E-Mail an {job.recipient} konnte nicht versandt werden ({type(error).__name__}: {error}). "
+            f"Die E-Mail an {job.recipient} konnte nicht versandt werden ({type(failure).__name__}: {failure}). "
             f"Bitte den SMTP-Server {config['SMTP_HOST']}:{config['SMTP_PORT']} und die Einstellungen "
             "DRAFTER_SMTP_* prüfen; die Benachrichtigung steht in der Anwendung."
         )
-    else:
-        finish(job)
     db.session.commit()
 
 
