@@ -56,6 +56,8 @@ _CORRECTABLE = frozenset({"doc_type", "title", "date", "authority", "superseded_
 _WRITER_LOCK_KEY = 0x64726166746572  # "drafter": the PostgreSQL advisory lock of the knowledge base's one writer
 _SCHEMA_LOCK_KEY = _WRITER_LOCK_KEY + 1  # held while the tables are created, by whoever opens the catalog first
 _BATCH = 500  # ids per IN (...): SQLite limits the number of parameters
+SHARED_TABLE_PREFIX = "knowledge_"
+"""The catalog's tables in a database it shares with the web application (PostgreSQL) start with this."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class _Tables:
             Column("model", Text, primary_key=True),
         )
         self.version = Table(
-            "knowledge_version",
+            f"{SHARED_TABLE_PREFIX}version",
             self.metadata,
             Column("id", Integer, primary_key=True, autoincrement=False),
             Column("changes", BigInteger, nullable=False),
@@ -160,7 +162,7 @@ class Catalog:
         url = catalog_url(location)
         self.shared = not url.startswith("sqlite")
         """True for a database server that several hosts may share; False for a SQLite file on this host."""
-        self._t = _Tables("knowledge_" if self.shared else "")
+        self._t = _Tables(SHARED_TABLE_PREFIX if self.shared else "")
         self._writer_lock_file: Path | None = None
         if self.shared:
             self._engine = create_engine(url, pool_pre_ping=True)

@@ -9,14 +9,24 @@ import logging
 from alembic import context
 from flask import current_app
 
+from drafter.catalog import SHARED_TABLE_PREFIX
+
 logger = logging.getLogger("alembic.env")
 config = context.config
 target_db = current_app.extensions["migrate"].db
 
 
+def _ours(name, type_, parent_names) -> bool:
+    """The knowledge catalog keeps its own tables in the same PostgreSQL database (drafter/catalog.py creates
+    them); autogenerate must not propose to drop them."""
+    return not (type_ == "table" and name and name.startswith(SHARED_TABLE_PREFIX))
+
+
 def run_migrations_offline() -> None:
     url = target_db.engine.url.render_as_string(hide_password=False)
-    context.configure(url=url, target_metadata=target_db.metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=url, target_metadata=target_db.metadata, literal_binds=True, render_as_batch=True, include_name=_ours
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -30,6 +40,7 @@ def run_migrations_online() -> None:
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("process_revision_directives", skip_empty)
     options.setdefault("render_as_batch", True)  # SQLite can only alter tables by copying them
+    options.setdefault("include_name", _ours)
     with target_db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
