@@ -255,6 +255,9 @@ class Inquiry(db.Model):
     """Staff's wording of the letter's frame (web/letters/letter.py); empty means the default by kind."""
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     """Set on insert when empty (web/accounts/visibility.py): the creator's only unit, else the default unit."""
+    environmental_information: Mapped[bool] = mapped_column(default=False)
+    """Staff said, when extending the deadline, that the request concerns what a kind's cap covers only in part
+    (`ExtensionCap.applies_to`: Umweltinformationen under the LTranspG); the next extension form comes ticked."""
 
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

@@ -1,6 +1,7 @@
 """Extending an inquiry's deadline: a later date with the reason, kept with who and when (web/inquiries/deadlines.py
-says which kinds allow it and checks the request); the Zwischennachricht that tells the requester is a letter
-(web/letters/views.py)."""
+says which kinds allow it and checks the request), and, for a cap that covers only some requests, whether staff
+said it applies, so the next extension form comes ticked as they left it; the Zwischennachricht that tells the
+requester is a letter (web/letters/views.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask_login import current_user
 from web import audit
 from web.accounts.permissions import EDIT_INQUIRIES, roles_required
 from web.database import db
-from web.inquiries.deadlines import ExtensionRefused, extension
+from web.inquiries.deadlines import LEGAL_PERIODS, ExtensionRefused, extension
 from web.inquiries.queries import get_inquiry
 from web.inquiries.views import detail_page
 from web.models import DeadlineExtension
@@ -44,6 +45,9 @@ def extend(inquiry_id: int):
         )
     )
     inquiry.deadline = due
+    cap = LEGAL_PERIODS[inquiry.kind].cap
+    if cap is not None and cap.applies_to:  # asked on the form: kept, so the next extension need not ask again
+        inquiry.environmental_information = bool(entered["cap_applies"])
     audit.record(
         "deadline_extended",
         "inquiry",
