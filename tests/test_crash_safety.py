@@ -87,3 +87,15 @@ def test_a_shared_upload_folder_keeps_the_copies_other_hosts_are_writing(tmp_pat
         folder.mkdir()
     assert sorted(remove_leftovers(tmp_path)) == sorted([mine, older])
     assert theirs.exists()
+
+
+def test_containers_with_one_host_name_tell_their_copies_apart_by_drafter_host_name(tmp_path, monkeypatch):
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    monkeypatch.setenv("DRAFTER_HOST_NAME", "app1")
+    mine = tmp_path / f".neu-app1-{finished.pid}-0123abcd"
+    theirs = tmp_path / f".neu-{socket.gethostname()}-{finished.pid}-89abcdef"  # a container named like this one
+    for folder in (mine, theirs):
+        folder.mkdir()
+    assert remove_leftovers(tmp_path) == [mine]
+    assert theirs.exists()

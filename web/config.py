@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import socket
 from pathlib import Path
+
+from drafter.config import host_name
 
 INQUIRY_KINDS = ("ifg", "ltranspg", "vig", "council", "citizen")
 
@@ -150,7 +151,7 @@ def defaults_from_env(instance_path: Path) -> dict:
         "JOB_MAX_ATTEMPTS": max(1, int(_env("DRAFTER_JOB_ATTEMPTS", "3"))),
         "JOB_LEASE_SECONDS": lease,
         "JOB_SWEEP_SECONDS": sweep,
-        "HOST_NAME": _env("DRAFTER_HOST_NAME", socket.gethostname()),
+        "HOST_NAME": host_name(),
         "START_WORKERS": _flag("DRAFTER_START_WORKERS", True),
         "AUTO_MIGRATE": _flag("DRAFTER_AUTO_MIGRATE", True),
         "LOGIN_RATE_LIMIT": _env("DRAFTER_LOGIN_RATE_LIMIT", "5 per minute"),
