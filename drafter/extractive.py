@@ -267,12 +267,13 @@ def sentence_candidates(
         body = chunk.text[body_start:]
         spans = [(body_start + s, body_start + e) for s, e in sentence_spans(body)]
         tables = [(body_start + s, body_start + e) for s, e in figure_tables(body, LEAD_CHARS)] if counts else []
+        cut_off = chunk.ordinal < hit.document.chunk_count - 1  # a later passage goes on where this one stops
         quotable = [
             (start, end)
             for position, (start, end) in enumerate(spans)
             if is_quotable(chunk.text[start:end])
-            and (position < len(spans) - 1 or _SENTENCE_END.search(chunk.text[start:end]))
-        ]  # the last sentence of a passage without its full stop was cut off at the passage's end
+            and (position < len(spans) - 1 or not cut_off or _SENTENCE_END.search(chunk.text[start:end]))
+        ]  # the last sentence of a passage without its full stop was cut off where the next passage begins
         introductions = {table: _introduction(chunk.text, quotable, table[0]) for table in tables}
         announcing = {span for span in introductions.values() if _ANNOUNCES_TABLE.search(chunk.text[slice(*span)])}
         items = [(span, span) for span in quotable if span not in announcing]
