@@ -264,27 +264,13 @@ def sentence_candidates(
     for rank, hit in enumerate(hits):
         chunk = hit.chunk
         body_start = chunk.answer_start if chunk.kind == ChunkKind.QA else 0
-        body = chunk.text[body_start:]
-        spans = [(body_start + s, body_start + e) for s, e in sentence_spans(body)]
-        tables = [(body_start + s, body_start + e) for s, e in figure_tables(body, LEAD_CHARS)] if counts else []
-        cut_off = chunk.ordinal < hit.document.chunk_count - 1  # a later passage goes on where this one stops
-        quotable = [
-            (start, end)
-            for position, (start, end) in enumerate(spans)
-            if is_quotable(chunk.text[start:end])
-            and (position < len(spans) - 1 or not cut_off or _SENTENCE_END.search(chunk.text[start:end]))
-        ]  # the last sentence of a passage without its full stop was cut off where the next passage begins
-        introductions = {table: _introduction(chunk.text, quotable, table[0]) for table in tables}
-        announcing = {span for span in introductions.values() if _ANNOUNCES_TABLE.search(chunk.text[slice(*span)])}
-        items = [(span, span) for span in quotable if span not in announcing]
-        items += [(table, introductions[table] if introductions[table] in announcing else table) for table in tables]
-        for (start, end), (place, _) in sorted(items):
+        spans = [(body_start + s, body_start + e) for s, e in sentence_spans(chunk.text[body_start:])]
+        for quote in _quotes(hit, spans, body_start, tables=counts):
+            start, end = quote.start, quote.end
             sentence = chunk.text[start:end]
-            table = (start, end) in introductions
-            position = sum(1 for _, e in spans if e <= place)  # a table stands where the sentence announcing it
+            position = sum(1 for _, e in spans if e <= quote.place)
             direct_answer = chunk.kind == ChunkKind.QA and position == 0  # answers the earlier question directly
-            introduction = chunk.text[slice(*introductions[(start, end)])] if table else ""
-            tokens = set(_analyzer.tokens(_context(chunk, sentence, introduction)))
+            tokens = set(_analyzer.tokens(_context(chunk, sentence, quote.introduction)))
             coverage = weighted_coverage(weights, tokens)
             if coverage == 0 and not direct_answer:
                 continue
@@ -305,10 +291,46 @@ def sentence_candidates(
                 "other_authority": float(is_other_authority(hit.document.authority, own_authority)),
             }
             following = next(((s, e) for s, e in spans if s >= end), None)
-            reads_on = following and not table and "\n\n" not in chunk.text[end : following[0]]
+            reads_on = following and not quote.table and "\n\n" not in chunk.text[end : following[0]]
             reads_on = reads_on and is_quotable(chunk.text[following[0] : following[1]])
             result.append(Candidate(hit, rank, start, end, features, following_end=following[1] if reads_on else None))
     return result
+
+
+@dataclass(frozen=True)
+class _Quote:
+    """A span of a passage that can be quoted: a sentence, or a table of figures."""
+
+    start: int
+    end: int
+    place: int
+    """Where it stands in the passage's reading order: a table takes the place of the sentence announcing it."""
+    table: bool = False
+    introduction: str = ""
+    """A table's sentence that says what its figures count, read with it."""
+
+
+def _quotes(hit: SearchHit, spans: list[tuple[int, int]], body_start: int, tables: bool) -> list[_Quote]:
+    """The passage's quotable sentences and, with `tables`, its tables of figures, in reading order. The last
+    sentence of a passage without its full stop was cut off where the next passage begins; a sentence that only
+    points to a table („… in der nachfolgenden Übersicht dargestellt.“) gives way to the table."""
+    text = hit.chunk.text
+    cut_off = hit.chunk.ordinal < hit.document.chunk_count - 1
+    quotable = [
+        (start, end)
+        for position, (start, end) in enumerate(spans)
+        if is_quotable(text[start:end])
+        and (position < len(spans) - 1 or not cut_off or _SENTENCE_END.search(text[start:end]))
+    ]
+    body = text[body_start:]
+    found = [(body_start + s, body_start + e) for s, e in figure_tables(body, LEAD_CHARS)] if tables else []
+    introductions = {table: _introduction(text, quotable, table[0]) for table in found}
+    announcing = {span for span in introductions.values() if _ANNOUNCES_TABLE.search(text[slice(*span)])}
+    quotes = [_Quote(start, end, start) for start, end in quotable if (start, end) not in announcing]
+    for (start, end), introduction in introductions.items():
+        place = introduction[0] if introduction in announcing else start
+        quotes.append(_Quote(start, end, place, table=True, introduction=text[slice(*introduction)]))
+    return sorted(quotes, key=lambda q: (q.start, q.end))
 
 
 def _introduction(text: str, quotable: list[tuple[int, int]], table_start: int) -> tuple[int, int]:
