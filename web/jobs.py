@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
@@ -104,8 +105,9 @@ class JobRunner:
         self._lock = threading.Lock()
         self._pending = 0
         self._idle = threading.Condition(self._lock)
-        self._running: dict[str, set[int]] = {}
-        """The ids of the jobs this process is running, per queue: the heartbeat renews their leases."""
+        self._running: dict[str, Counter[int]] = {}
+        """The ids of the jobs this process is running, per queue: the heartbeat renews their leases. Counted, as
+        a run that lost its job may still be going when this process claims the job again."""
 
     def register(self, name: str, model: type, handler: Handler, threads: int, clean_up: CleanUp | None = None) -> None:
         self.queues[name] = JobQueue(name, model, handler, threads, clean_up)
@@ -121,7 +123,7 @@ class JobRunner:
                 return
             self._pid = os.getpid()
             self._stop.clear()
-            self._running = {name: set() for name in self.queues}  # a forked child runs none of its parent's
+            self._running = {name: Counter() for name in self.queues}  # a forked child runs none of its parent's
             for queue in self.queues.values():
                 queue.executor = ThreadPoolExecutor(queue.threads, thread_name_prefix=f"drafter-{queue.name}")
         self._clean_up()
@@ -257,7 +259,7 @@ class JobRunner:
                     return
                 _current_claim.set(claim)
                 with self._lock:
-                    self._running[queue.name].add(job_id)
+                    self._running[queue.name][job_id] += 1
                 try:
                     queue.handler(job_id)
                 except Exception as error:  # a job must end in a state, never stay "running"
@@ -266,7 +268,10 @@ class JobRunner:
                     _mark_failed(queue.model, job_id, error)
                 finally:
                     with self._lock:
-                        self._running[queue.name].discard(job_id)
+                        running = self._running[queue.name]
+                        running[job_id] -= 1
+                        if not running[job_id]:
+                            del running[job_id]
         finally:
             with self._idle:
                 self._pending -= 1
