@@ -122,6 +122,55 @@ def test_a_drafting_run_that_lost_its_job_adds_no_revision(tmp_path, knowledge_d
         llm.stop()
 
 
+def test_a_job_claimed_again_by_the_same_process_keeps_its_lease_when_the_lost_run_ends(
+    tmp_path, knowledge_dir, embedder, monkeypatch, caplog
+):
+    llm = FakeLLMServer("openai").start()
+    answer = json.dumps({"saetze": [{"text": MODEL_SENTENCE, "quellen": [1], "zitat": ""}]})
+    replies = [threading.Event(), threading.Event()]  # the lost run's request, then the new attempt's
+    calls = itertools.count()
+
+    def script(body: dict) -> Reply:
+        replies[next(calls)].wait(120)
+        return Reply(content=answer)
+
+    llm.script = script
+    for name, value in {"DRAFTER_LLM_URL": llm.url, "DRAFTER_LLM_MODEL": llm.model, "DRAFTER_LLM_RETRIES": "0"}.items():
+        monkeypatch.setenv(name, value)
+    host = _host("host-a", tmp_path / "a", knowledge_dir, embedder)
+    runner = host.extensions["drafter_jobs"]
+    try:
+        seed_users(host)
+        staff = login(host, "staff")
+        post(staff, "/inquiries/new", {"reference": "F-2", "kind": "ifg", "received_on": "2026-01-14", "text": INQUIRY})
+        post(staff, "/inquiries/1/questions/draft")
+        _wait(lambda: llm.attempts == 1, "der erste Lauf das Sprachmodell anfragte")
+        with host.app_context():  # another host's sweep gave the job back to the queue
+            job = db.session.scalars(select(DraftingJob)).one()
+            job.state, job.owner, job.started_at, job.heartbeat_at = JobState.QUEUED, None, None, None
+            db.session.commit()
+        runner.sweep()  # this host claims it again, in its second worker thread
+        _wait(lambda: llm.attempts == 2, "der zweite Lauf das Sprachmodell anfragte")
+
+        replies[0].set()
+        _wait(lambda: LOST in caplog.text, "der erste Lauf sein Ergebnis verwarf")
+        _lose_the_lease(host, DraftingJob)
+        runner.renew_leases()  # the second attempt still runs here: its lease is renewed
+        assert _job(host, DraftingJob).heartbeat_at > utcnow() - timedelta(seconds=60)
+
+        replies[1].set()
+        wait_for_jobs(host)
+        job = _job(host, DraftingJob)
+        assert (job.state, job.attempts, job.error) == (JobState.DONE, 2, None)
+        with host.app_context():
+            assert [r.origin for r in db.session.scalars(select(Draft)).one().revisions] == ["generated"]
+    finally:
+        for reply in replies:
+            reply.set()
+        stop_app(host)
+        llm.stop()
+
+
 def test_an_ingestion_run_that_lost_its_job_records_nothing(tmp_path, knowledge_dir, embedder, caplog):
     host_a = _host("host-a", tmp_path / "a", knowledge_dir, embedder)
     host_b = None
