@@ -196,6 +196,14 @@ _NAMED_AGENT = re.compile(
     r"|verband|verein|stiftung))\b",
     re.IGNORECASE,
 )
+_NOT_KNOWN = re.compile(
+    r"\b(?:nicht\s+(?:abzusehen|absehbar|bekannt|bezifferbar|zu\s+beziffern|erfasst|ermittelt|festgelegt)"
+    r"|(?:liegen|liegt)\s+(?:\w+\s+){0,4}keine\s+(?:\w+\s+){0,2}(?:daten|zahlen|angaben|erkenntnisse|informationen"
+    r"|statistiken)\b(?:\s+\w+){0,4}\s+vor|steh(?:t|en)\s+noch\s+nicht\s+fest|noch\s+offen)\b",
+    re.IGNORECASE,
+)
+"""The answer that the asked figure, date or body is not known („Hierzu liegen keine Daten vor.“): outright when
+the sentence is about what the question asks."""
 _WORD = re.compile(r"[\wÄÖÜäöüß%€²/.,-]+")
 _MONTH = re.compile(_MONTHS, re.IGNORECASE)
 
@@ -207,12 +215,16 @@ def answer_strength(answer_type: AnswerType, sentence: str, question: str, quest
     „536 der rund 1.080 Beschäftigten …“ answers „Wie viele Beschäftigte …“ outright: a count of what the
     question asks about (its first noun), or a figure in the unit of the asked measure („200 Mbit/s“ for
     „Wie schnell …“). „Zwei Stellen waren … nicht besetzt“ holds a number too, but of something else.
-    A body or person is named outright when it is not just the question's own word. A yes or no is outright
-    when the sentence denies or affirms about what the question asks (its words,
+    A body or person is named outright when it is not just the question's own word. That the asked figure,
+    date or body is not known („… liegen keine Daten vor“, „… ist nicht abzusehen“) is an outright answer
+    too. A yes or no is outright when the sentence denies or affirms about what the question asks (its words,
     `question_stems`, as stems); a date when it names one, not when it only says „derzeit“.
     """
     if answer_type == AnswerType.OPEN:
         return 1.0
+    about_it = bool(question_stems & set(_analyzer.tokens(sentence)))
+    if answer_type != AnswerType.POLAR and about_it and _NOT_KNOWN.search(sentence):
+        return 1.0  # „Ein genauer Zeitpunkt ist nicht abzusehen.“ answers „Ab wann …“ as plainly as a date
     if not gives_answer_type(answer_type, sentence):
         return 0.0
     if answer_type == AnswerType.AMOUNT:
@@ -225,7 +237,6 @@ def answer_strength(answer_type: AnswerType, sentence: str, question: str, quest
     if answer_type == AnswerType.AGENT:
         named = {stem for match in _NAMED_AGENT.findall(sentence) for stem in _analyzer.tokens(match)}
         return 1.0 if named - question_stems else 0.5  # „das Gremium“ does not say who was in „dem Gremium“
-    about_it = bool(question_stems & set(_analyzer.tokens(sentence)))
     return 1.0 if about_it and _EXPLICIT_POLARITY.search(sentence) else 0.5
 
 

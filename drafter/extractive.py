@@ -217,7 +217,9 @@ def choose_sentences(
         return []
     lead = candidates[0]
     if lead.following_end is not None and lead.following_end - lead.start <= LEAD_CHARS:
-        lead = replace(lead, end=lead.following_end)
+        read_on = [c for c in candidates if c.hit is lead.hit and c.end == lead.following_end]
+        gives = max([lead.features["type_match"], *(c.features["type_match"] for c in read_on)])
+        lead = replace(lead, end=lead.following_end, features={**lead.features, "type_match": gives})
     chosen, length = [lead], lead.end - lead.start
     for candidate in candidates[1:]:
         size = candidate.end - candidate.start

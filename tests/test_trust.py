@@ -275,6 +275,16 @@ Personalberaterin an. Die Stelle wurde zum 1. März 2026 besetzt.
 """
 
 
+ONLINE_SERVICES = """Antwort der Kreisverwaltung Talbach auf die Anfrage zum Onlinezugang vom 12.05.2026
+
+Landkreis Talbach
+
+Die Kreisverwaltung bietet 158 Leistungen online an. Ob und wann weitere Leistungen folgen, hängt von der
+Bereitstellung der Fachverfahren durch das Land ab. Ein genauer Zeitpunkt, zu dem alle Leistungen der
+Kreisverwaltung online beantragt werden können, ist nicht abzusehen.
+"""
+
+
 @pytest.fixture(scope="module")
 def answers_kb(tmp_path_factory, embedder) -> KnowledgeBase:
     documents = {
@@ -296,3 +306,16 @@ def test_a_how_many_question_answered_by_a_table_quotes_the_table_with_its_heade
 def test_a_who_question_leads_with_the_sentence_that_names_the_people_not_its_own_words(answers_kb: KnowledgeBase):
     answer = draft(answers_kb, "Wer gehörte dem Gremium an, das die Gleichstellungsbeauftragte ausgewählt hat?")
     assert answer.sentences[0].text.startswith("Dem Gremium gehörten die Leiterin des Personalamts")
+
+
+@pytest.fixture(scope="module")
+def online_kb(tmp_path_factory, embedder) -> KnowledgeBase:
+    base = talbach_knowledge_base(tmp_path_factory, embedder, {"2026-05-antwort-onlinezugang.txt": ONLINE_SERVICES})
+    yield base
+    base.close()
+
+
+def test_a_when_question_is_answered_by_saying_that_no_date_can_be_named(online_kb: KnowledgeBase):
+    answer = draft(online_kb, "Ab wann können alle Leistungen der Kreisverwaltung online beantragt werden?")
+    assert "nicht abzusehen" in answer.sentences[0].text
+    assert "Gefragt ist ein Zeitpunkt" not in (answer.notice or "")
