@@ -85,7 +85,7 @@ def run_drafting_job(job_id: int) -> None:
         llm=app_llm(app),
         context=approved_context(question.text, question.inquiry_id),
     )
-    if not hold_lease(job):  # another host took the job over while the model wrote: its run stores the answer
+    if not hold_lease(job):  # the job went to another run while the model wrote: that run stores the answer
         return
     user = db.session.get(User, job.requested_by_id)
     store_answer(question, answer, user)

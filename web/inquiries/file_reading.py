@@ -82,7 +82,7 @@ def run_inquiry_file_job(job_id: int) -> None:
         with progress.reporting_to(progress_on_row(InquiryFileJob, job.id)):  # a scan's pages, for the waiting page
             loaded = load_document(path, max_bytes=settings.max_file_bytes, limits=settings.parse_limits)
     except Exception:
-        if hold_lease(job):  # the file of a job taken over by another host is that host's to read
+        if hold_lease(job):  # the file of a job taken over by another run is that run's to read
             shutil.rmtree(path.parent, ignore_errors=True)
         raise
     if not hold_lease(job):
