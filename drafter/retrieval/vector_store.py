@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -132,10 +133,7 @@ class VectorStore:
             self._searching += 1
             collection = self._collection
         try:
-            # No count() first: it costs ~20 ms at 100k passages, and Chroma answers a small collection as is.
-            result = collection.query(
-                query_embeddings=vector.reshape(1, -1), n_results=n, include=["metadatas", "distances"]
-            )
+            result = _query_settled(collection, vector, n)
         finally:
             with self._turn:
                 self._searching -= 1
@@ -144,6 +142,32 @@ class VectorStore:
         for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
             views[str(meta["view"])].append((str(meta["chunk_id"]), 1.0 - float(distance)))
         return views
+
+
+SEGMENT_RETRIES = (0.1, 0.2, 0.4)
+"""Seconds to wait before asking again while a Chroma server writes a new collection's first index."""
+
+
+def _query_settled(collection, vector: np.ndarray, n: int) -> dict:
+    """A Chroma server asked about a new collection while its first vectors are being added answers, for some
+    tens of milliseconds, „Error creating hnsw segment reader: Nothing found on disk“ (chroma-core/chroma#4212,
+    seen with chromadb 1.5.9): the first search on a fresh installation during the first upload would fail.
+    Asked again a moment later it answers; any other error, or one that persists, is raised."""
+    from chromadb.errors import InternalError
+
+    def ask() -> dict:
+        # No count() first: it costs ~20 ms at 100k passages, and Chroma answers a small collection as is.
+        return collection.query(query_embeddings=vector.reshape(1, -1), n_results=n, include=["metadatas", "distances"])
+
+    for pause in SEGMENT_RETRIES:
+        try:
+            return ask()
+        except InternalError as error:
+            if "Nothing found on disk" not in str(error):
+                raise
+            log.info("Chroma is still writing the collection's first index; asking again in %.1f s", pause)
+            time.sleep(pause)
+    return ask()
 
 
 def _server_client(url: str, settings: object) -> object:
