@@ -19,20 +19,21 @@ from web.templating import date_de
 
 # How the notice names what the requester sent, as the reply does: a request under a freedom-of-information law
 # is „Ihr Antrag“, anything else „Ihre Anfrage“ (nominative, dative, pronoun).
-FOI_REQUEST = ("Ihr Antrag", "Ihrem Antrag", "ihn")
-OTHER_REQUEST = ("Ihre Anfrage", "Ihrer Anfrage", "sie")
+FOI_REQUEST = ("Ihr Antrag", "Ihrem Antrag", "Über Ihren Antrag können wir nicht bis zum {} entscheiden")
+OTHER_REQUEST = ("Ihre Anfrage", "Ihrer Anfrage", "Wir können Ihre Anfrage nicht bis zum {} beantworten")
+"""How the notice names the request; an application under a freedom-of-information law is decided on."""
 
 
 def extension_notice(inquiry: Inquiry, step: DeadlineExtension, config: dict, today: date) -> Letter:
     """The notice of `step`, one extension of `inquiry`'s deadline, as it would be sent today."""
     received, due = date_de(inquiry.received_on), date_de(step.new_deadline)
-    request, to_request, it = FOI_REQUEST if inquiry.kind_enum in FOI_KINDS else OTHER_REQUEST
+    request, to_request, not_in_time = FOI_REQUEST if inquiry.kind_enum in FOI_KINDS else OTHER_REQUEST
     text = [
         f"{request} vom {received}"
         + (f" zum Thema „{inquiry.subject}“" if inquiry.subject else "")
         + " ist bei uns in Bearbeitung.",
-        f"Wir können {it} nicht bis zum {date_de(step.previous_deadline)} beantworten und verlängern die Frist "
-        f"für unsere Antwort nach {LEGAL_PERIODS[inquiry.kind].basis} bis zum {due}.",
+        f"{not_in_time.format(date_de(step.previous_deadline))} und verlängern die Frist für unsere Antwort nach "
+        f"{LEGAL_PERIODS[inquiry.kind].basis} bis zum {due}.",
         f"Grund der Verlängerung: {step.reason}",
         f"Sie erhalten unsere Antwort spätestens bis zum {due}. Wir bitten um Ihr Verständnis.",
     ]

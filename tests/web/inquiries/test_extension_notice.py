@@ -60,7 +60,7 @@ def test_after_an_extension_staff_download_the_notice_with_new_date_reason_and_l
     assert "Guten Tag Erika Muster," in text and "Lindenweg 3" in text and "56000 Talbach" in text
     assert "Kreisverwaltung Talbach" in text  # the county's letterhead, as the reply letter has it
     assert "verlängern die Frist für unsere Antwort nach § 12 Abs. 3 LTranspG bis zum 25.01.2027" in text
-    assert "Wir können ihn nicht bis zum 04.01.2027 beantworten" in text
+    assert "Über Ihren Antrag können wir nicht bis zum 04.01.2027 entscheiden" in text
     assert "Grund der Verlängerung: Die Messreihen liegen bei drei Wasserwerken." in text
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "extension_notice_exported"))
@@ -74,7 +74,7 @@ def test_a_second_extension_offers_the_notice_of_the_newest_date_and_reviewers_g
     link = NOTICE_LINK.search(staff.get("/inquiries/1").get_data(as_text=True))
     text = _text(Document(io.BytesIO(staff.get(link.group(1)).data)))
     assert "bis zum 15.02.2027" in text and "nach § 7 Abs. 5 Satz 2 IFG" in text
-    assert "Der Dritte bat um Aufschub." in text and "nicht bis zum 15.01.2027 beantworten" in text
+    assert "Der Dritte bat um Aufschub." in text and "nicht bis zum 15.01.2027 entscheiden" in text
     assert NOTICE_LINK.search(reviewer.get("/inquiries/1").get_data(as_text=True)) is None
     assert reviewer.get(link.group(1)).status_code == 403
     assert staff.get("/inquiries/1/letter/extension/99").status_code == 404
@@ -87,5 +87,5 @@ def test_the_notice_to_a_citizen_speaks_of_their_anfrage_and_names_the_countys_r
     link = NOTICE_LINK.search(staff.get("/inquiries/1").get_data(as_text=True))
     text = _text(Document(io.BytesIO(staff.get(link.group(1)).data)))
     assert "Zwischennachricht zu Ihrer Anfrage vom 01.12.2026: Radweg" in text
-    assert "Wir können sie nicht bis zum" in text
+    assert "Wir können Ihre Anfrage nicht bis zum" in text
     assert "nach der Vorgabe der Kreisverwaltung für Bürgeranfragen bis zum 29.01.2027" in text
