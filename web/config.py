@@ -119,6 +119,22 @@ def job_timing() -> tuple[float, float]:
     return lease, sweep
 
 
+MAX_HOST_NAME = 90
+"""A job's owner is „host:pid:start time“ in a column of 120 characters."""
+
+
+def job_host_name() -> str:
+    """This host's name in the jobs it runs; refused at start when too long for the job's owner column (PostgreSQL
+    would refuse every claim of a job, and the job would wait for ever)."""
+    name = host_name()
+    if len(name) > MAX_HOST_NAME:
+        raise ValueError(
+            f"Der Hostname „{name[:40]}…“ ist {len(name)} Zeichen lang, höchstens {MAX_HOST_NAME} sind möglich; "
+            "bitte DRAFTER_HOST_NAME auf einen kürzeren Namen setzen (z. B. app1)."
+        )
+    return name
+
+
 def defaults_from_env(instance_path: Path) -> dict:
     mb = 1_048_576
     url = database_url(instance_path)
@@ -151,7 +167,7 @@ def defaults_from_env(instance_path: Path) -> dict:
         "JOB_MAX_ATTEMPTS": max(1, int(_env("DRAFTER_JOB_ATTEMPTS", "3"))),
         "JOB_LEASE_SECONDS": lease,
         "JOB_SWEEP_SECONDS": sweep,
-        "HOST_NAME": host_name(),
+        "HOST_NAME": job_host_name(),
         "START_WORKERS": _flag("DRAFTER_START_WORKERS", True),
         "AUTO_MIGRATE": _flag("DRAFTER_AUTO_MIGRATE", True),
         "LOGIN_RATE_LIMIT": _env("DRAFTER_LOGIN_RATE_LIMIT", "5 per minute"),

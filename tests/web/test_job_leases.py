@@ -161,3 +161,9 @@ def test_a_sweep_slower_than_the_lease_is_refused_at_start(tmp_path, knowledge_d
     monkeypatch.setenv("DRAFTER_JOB_SWEEP_SECONDS", "60")
     with pytest.raises(ValueError, match=r"DRAFTER_JOB_SWEEP_SECONDS .* kleiner als DRAFTER_JOB_LEASE_SECONDS"):
         make_app(tmp_path / "instance", knowledge_dir, embedder)
+
+
+def test_a_host_name_too_long_for_the_jobs_is_refused_at_start(tmp_path, knowledge_dir, embedder, monkeypatch):
+    monkeypatch.setenv("DRAFTER_HOST_NAME", "pod-" + "x" * 120)
+    with pytest.raises(ValueError, match=r"bitte DRAFTER_HOST_NAME auf einen kürzeren Namen setzen"):
+        make_app(tmp_path / "instance", knowledge_dir, embedder)
