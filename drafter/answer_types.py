@@ -72,7 +72,10 @@ _POLAR_QUESTION = re.compile(
     r"|erwägt|prüft|war|waren|wäre|wären|würde|würden)\b)",
     re.IGNORECASE,
 )
-_INTERROGATIVE = re.compile(r"\b(?:wie|was|welche\w*|warum|weshalb|wieso|wo|wohin|woher|wozu|womit)\b", re.I)
+_INTERROGATIVE = re.compile(
+    r"\b(?:wie|was|welche\w*|warum|weshalb|wieso|wo|wohin|woher|wozu|womit|inwie\w+|wann|wer|wem|wen)\b", re.I
+)
+_LIST_MARKER = re.compile(r"^\s*\(?(?:[a-z]{1,2}|\d{1,2}(?:\.\d{1,2})*)[.)]\s+", re.IGNORECASE)
 _NOT_A_VERB = re.compile(
     r"^\W*(?:bitte|der|die|das|den|dem|des|ein\w*|in|im|bei|beim|auf|für|mit|nach|von|vom|zu|zum|zur|an|am|aus"
     r"|über|unter|vor|seit|ab|bis|durch|gegen|ohne|um|wegen|trotz|inwie\w+|inwiefern|wie\w*|wo\w*|wer|wem|wen"
@@ -136,6 +139,7 @@ def expected_answer_type(question: str) -> AnswerType:
     A question that opens with its interrogative asks what its main clause asks: „Woran misst die
     Verwaltung, wie weit …“ asks for a yardstick, not for a figure.
     """
+    question = _LIST_MARKER.sub("", question)  # „a) Inwieweit …“ kept inside the question it completes
     if _OPENS_WITH_INTERROGATIVE.match(question):
         question = question.split(",")[0]
     if _AMOUNT_QUESTION.search(question):

@@ -245,6 +245,8 @@ def test_the_asked_answer_type_comes_from_the_main_clause(question: str, expecte
         ("Nutzt die Verwaltung freie Software, und wenn ja, wo?", AnswerType.POLAR),
         ("In welchen Bereichen setzt die Verwaltung freie Software ein?", AnswerType.OPEN),
         ("Bitte nennen Sie die Maßnahmen zur Barrierefreiheit.", AnswerType.OPEN),
+        ("a) Inwieweit wurden die Fördermittel bereits abgerufen?", AnswerType.OPEN),
+        ("2. Stellt der Kreis offene Daten bereit?", AnswerType.POLAR),
     ],
 )
 def test_a_question_that_opens_with_its_verb_asks_for_a_yes_or_no(question: str, expected: AnswerType):
