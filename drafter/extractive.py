@@ -313,16 +313,23 @@ class _Quote:
 
 
 def _quotes(hit: SearchHit, spans: list[tuple[int, int]], body_start: int, tables: bool) -> list[_Quote]:
-    """The passage's quotable sentences and, with `tables`, its tables of figures, in reading order. The last
-    sentence of a passage without its full stop was cut off where the next passage begins; a sentence that only
-    points to a table („… in der nachfolgenden Übersicht dargestellt.“) gives way to the table."""
+    """The passage's quotable sentences and, with `tables`, its tables of figures, in reading order.
+
+    A long line without a full stop at the end of a passage that is not the document's last is taken as cut
+    off (a question running on into the next passage, a PDF line the chunker ended at): passages otherwise end
+    where sentences do. Bullet items keep their own rule. A sentence that only points to a table („… in der
+    nachfolgenden Übersicht dargestellt.“) gives way to the table."""
     text = hit.chunk.text
     cut_off = hit.chunk.ordinal < hit.document.chunk_count - 1
+
+    def complete(position: int, start: int, end: int) -> bool:
+        line = text[start:end].strip()
+        return position < len(spans) - 1 or not cut_off or line.startswith(_BULLETS) or bool(_SENTENCE_END.search(line))
+
     quotable = [
         (start, end)
         for position, (start, end) in enumerate(spans)
-        if is_quotable(text[start:end])
-        and (position < len(spans) - 1 or not cut_off or _SENTENCE_END.search(text[start:end]))
+        if is_quotable(text[start:end]) and complete(position, start, end)
     ]
     body = text[body_start:]
     found = [(body_start + s, body_start + e) for s, e in figure_tables(body, LEAD_CHARS)] if tables else []
@@ -406,6 +413,7 @@ _RECORD_LINE = re.compile(
 
 
 _SENTENCE_END = re.compile(r"[.!][\"'“”»)\]]*\s*$")
+_BULLETS = ("•", "-", "–", "*")
 
 
 def is_quotable(sentence: str) -> bool:
@@ -415,7 +423,7 @@ def is_quotable(sentence: str) -> bool:
     if len(stripped.split()) < MIN_QUOTE_WORDS or stripped.endswith("?"):
         return False  # a bare „Ja.“ says nothing once quoted apart from its question
     ends_sentence = _SENTENCE_END.search(stripped) or len(stripped.split()) >= HEADING_MAX_WORDS
-    if not stripped.startswith(("•", "-", "–", "*")) and not ends_sentence:
+    if not stripped.startswith(_BULLETS) and not ends_sentence:
         return False  # a heading, or a list item that does not form a sentence
     if "|" in stripped or stripped[:1].islower() or _FORMULA.match(stripped) or _RECORD_LINE.search(stripped):
         return False  # a table row, the rest of a sentence cut off before the passage, a formula
