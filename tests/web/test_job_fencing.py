@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -25,14 +24,13 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.llm.fake_llm_server import FakeLLMServer, Reply
-from tests.web.conftest import login, make_app, post, seed_users, stop_app, wait_for_jobs
+from tests.web.conftest import login, make_app, seed_users, stop_app, wait_for_jobs
 from tests.web.knowledge.test_knowledge import NEW_DOCUMENT, upload
+from tests.web.test_job_leases import MODEL_ANSWER, MODEL_SENTENCE, start_drafting
 from web.database import db, utcnow
 from web.knowledge_store import knowledge_base
 from web.models import AuditEntry, Draft, DraftingJob, IngestionJob, JobState
 
-MODEL_SENTENCE = "Die Kreisverwaltung bietet ihre Online-Dienste über das Serviceportal an."
-INQUIRY = "Anfrage zur Digitalisierung\n\n1. Wie viele Leistungen der Kreisverwaltung lassen sich digital beantragen?\n"
 NAME = "2026-03-antwort-hundesteuer.txt"
 TEST_SWEEPS = {"JOB_LEASE_SECONDS": 900, "JOB_SWEEP_SECONDS": 600}
 """Leases and sweeps too slow to interfere: the test ages host A's heartbeat and sweeps host B itself."""
@@ -77,13 +75,12 @@ def _audited(app: Flask, action: str) -> int:
 
 def test_a_drafting_run_that_lost_its_job_adds_no_revision(tmp_path, knowledge_dir, embedder, monkeypatch, caplog):
     llm = FakeLLMServer("openai").start()
-    answer = json.dumps({"saetze": [{"text": MODEL_SENTENCE, "quellen": [1], "zitat": ""}]})
     host_a_may_go_on, calls = threading.Event(), itertools.count()
 
     def script(body: dict) -> Reply:
         if next(calls) == 0:  # host A's request: answered only once host B has finished the job
             host_a_may_go_on.wait(120)
-        return Reply(content=answer)
+        return Reply(content=MODEL_ANSWER)
 
     llm.script = script
     for name, value in {"DRAFTER_LLM_URL": llm.url, "DRAFTER_LLM_MODEL": llm.model, "DRAFTER_LLM_RETRIES": "0"}.items():
@@ -91,10 +88,7 @@ def test_a_drafting_run_that_lost_its_job_adds_no_revision(tmp_path, knowledge_d
     host_a = _host("host-a", tmp_path / "a", knowledge_dir, embedder)
     host_b = None
     try:
-        seed_users(host_a)
-        staff = login(host_a, "staff")
-        post(staff, "/inquiries/new", {"reference": "F-1", "kind": "ifg", "received_on": "2026-01-14", "text": INQUIRY})
-        post(staff, "/inquiries/1/questions/draft")
+        staff = start_drafting(host_a, "F-1")
         _wait(lambda: llm.attempts == 1, "host-a den Entwurf beim Sprachmodell anfragte")
         _lose_the_lease(host_a, DraftingJob)
 
@@ -127,13 +121,12 @@ def test_a_job_claimed_again_by_the_same_process_keeps_its_lease_when_the_lost_r
     tmp_path, knowledge_dir, embedder, monkeypatch, caplog
 ):
     llm = FakeLLMServer("openai").start()
-    answer = json.dumps({"saetze": [{"text": MODEL_SENTENCE, "quellen": [1], "zitat": ""}]})
     replies = [threading.Event(), threading.Event()]  # the lost run's request, then the new attempt's
     calls = itertools.count()
 
     def script(body: dict) -> Reply:
         replies[next(calls)].wait(120)
-        return Reply(content=answer)
+        return Reply(content=MODEL_ANSWER)
 
     llm.script = script
     for name, value in {"DRAFTER_LLM_URL": llm.url, "DRAFTER_LLM_MODEL": llm.model, "DRAFTER_LLM_RETRIES": "0"}.items():
@@ -141,10 +134,7 @@ def test_a_job_claimed_again_by_the_same_process_keeps_its_lease_when_the_lost_r
     host = _host("host-a", tmp_path / "a", knowledge_dir, embedder)
     runner = host.extensions["drafter_jobs"]
     try:
-        seed_users(host)
-        staff = login(host, "staff")
-        post(staff, "/inquiries/new", {"reference": "F-2", "kind": "ifg", "received_on": "2026-01-14", "text": INQUIRY})
-        post(staff, "/inquiries/1/questions/draft")
+        start_drafting(host, "F-2")
         _wait(lambda: llm.attempts == 1, "der erste Lauf das Sprachmodell anfragte")
         with host.app_context():  # another host's sweep gave the job back to the queue
             job = db.session.scalars(select(DraftingJob)).one()

@@ -29,6 +29,8 @@ from web.database import db, utcnow
 from web.models import Draft, DraftingJob, Inquiry, JobState
 
 MODEL_SENTENCE = "Die Kreisverwaltung bietet ihre Online-Dienste über das Serviceportal an."
+MODEL_ANSWER = json.dumps({"saetze": [{"text": MODEL_SENTENCE, "quellen": [1], "zitat": ""}]})
+"""The model's reply: its one sentence, citing the first passage."""
 INQUIRY = "Anfrage zur Digitalisierung\n\n1. Wie viele Leistungen der Kreisverwaltung lassen sich digital beantragen?\n"
 LEASE = {"DRAFTER_JOB_LEASE_SECONDS": "2", "DRAFTER_JOB_SWEEP_SECONDS": "1"}
 # One application host: its own instance folder and data directory, the shared database, running its jobs.
@@ -40,6 +42,15 @@ make_app(Path(sys.argv[1]), Path(sys.argv[2]), None, START_WORKERS=True, SQLALCH
 (Path(sys.argv[1]) / "started").touch()
 time.sleep(900)
 """
+
+
+def start_drafting(app, reference: str):
+    """Staff record an inquiry with one question and start drafting it; returns their signed-in client."""
+    seed_users(app)
+    staff = login(app, "staff")
+    post(staff, "/inquiries/new", {"reference": reference, "kind": "ifg", "received_on": "2026-01-14", "text": INQUIRY})
+    post(staff, "/inquiries/1/questions/draft")
+    return staff
 
 
 def _start_host(name: str, folder: Path, sample_knowledge: Path, database: str, llm: FakeLLMServer):
@@ -78,14 +89,12 @@ def _stop(host: subprocess.Popen) -> None:
 
 def test_a_drafting_job_of_a_killed_host_is_finished_by_another_host(tmp_path, sample_knowledge, embedder):
     llm = FakeLLMServer("openai").start()
-    answer = json.dumps({"saetze": [{"text": MODEL_SENTENCE, "quellen": [1], "zitat": ""}]})
-    llm.reply_with(Reply(content=answer, delay=900), answer)  # host A waits for ever; host B is answered at once
+    llm.reply_with(
+        Reply(content=MODEL_ANSWER, delay=900), MODEL_ANSWER
+    )  # host A waits for ever; host B is answered at once
     shutil.copytree(sample_knowledge, tmp_path / "knowledge")
     app = make_app(tmp_path / "instance", tmp_path / "knowledge", embedder)  # the database; runs no jobs itself
-    seed_users(app)
-    staff = login(app, "staff")
-    post(staff, "/inquiries/new", {"reference": "L-1", "kind": "ifg", "received_on": "2026-01-14", "text": INQUIRY})
-    post(staff, "/inquiries/1/questions/draft")
+    staff = start_drafting(app, "L-1")
     database = app.config["SQLALCHEMY_DATABASE_URI"]
     try:
         host_a = _start_host("host-a", tmp_path / "a", sample_knowledge, database, llm)
@@ -132,10 +141,7 @@ def test_a_job_whose_owner_renews_its_lease_is_not_taken_over(tmp_path, knowledg
     for name, value in LEASE.items():
         monkeypatch.setenv(name, value)
     app = make_app(tmp_path / "instance", knowledge_dir, embedder)
-    seed_users(app)
-    staff = login(app, "staff")
-    post(staff, "/inquiries/new", {"reference": "L-2", "kind": "ifg", "received_on": "2026-01-14", "text": INQUIRY})
-    post(staff, "/inquiries/1/questions/draft")
+    start_drafting(app, "L-2")
     runner = app.extensions["drafter_jobs"]
     try:
         _running(app, "anderer-host:4242:123456", heartbeat_age=timedelta(seconds=0))
