@@ -49,6 +49,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from drafter.config import sqlalchemy_url
 from drafter.interprocess import LockTimeout, file_lock
 from drafter.models import Chunk, ChunkKind, DocType, DocumentInfo
 
@@ -395,14 +396,8 @@ class Catalog:
 
 
 def catalog_url(location: Path | str) -> str:
-    """The SQLAlchemy URL of a catalog given as a file path or a URL; PostgreSQL through psycopg 3, which is
-    installed (a bare `postgres://` or `postgresql://` would make SQLAlchemy pick psycopg2)."""
-    if isinstance(location, Path):
-        return f"sqlite:///{location}"
-    for bare in ("postgres://", "postgresql://"):
-        if location.startswith(bare):
-            return "postgresql+psycopg://" + location.removeprefix(bare)
-    return location
+    """The SQLAlchemy URL of a catalog given as a file path or a URL."""
+    return f"sqlite:///{location}" if isinstance(location, Path) else sqlalchemy_url(location)
 
 
 def _use_sqlite_transactions(engine: Engine) -> None:

@@ -63,6 +63,15 @@ def host_name() -> str:
     return _env("DRAFTER_HOST_NAME", socket.gethostname())
 
 
+def sqlalchemy_url(url: str) -> str:
+    """A database URL as SQLAlchemy needs it: PostgreSQL through psycopg 3, which is installed. Without a driver
+    (`postgres://`, the form many hosting tools still hand out, or `postgresql://`) SQLAlchemy picks psycopg2."""
+    for bare in ("postgres://", "postgresql://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg://" + url.removeprefix(bare)
+    return url
+
+
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "").strip()
     return value or default

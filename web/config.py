@@ -13,7 +13,7 @@ import re
 import secrets
 from pathlib import Path
 
-from drafter.config import host_name
+from drafter.config import host_name, sqlalchemy_url
 
 INQUIRY_KINDS = ("ifg", "ltranspg", "vig", "council", "citizen")
 
@@ -69,11 +69,7 @@ def extendable_kinds(text: str) -> frozenset[str]:
 
 
 def database_url(instance_path: Path) -> str:
-    url = _env("DATABASE_URL", f"sqlite:///{instance_path / 'drafter.sqlite'}")
-    for bare in ("postgres://", "postgresql://"):  # the first is the form many hosting tools still hand out
-        if url.startswith(bare):  # without a driver SQLAlchemy would pick psycopg2; requirements.txt has psycopg 3
-            url = "postgresql+psycopg://" + url.removeprefix(bare)
-    return url
+    return sqlalchemy_url(_env("DATABASE_URL", f"sqlite:///{instance_path / 'drafter.sqlite'}"))
 
 
 def secret_key(instance_path: Path) -> str:
