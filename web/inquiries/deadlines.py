@@ -193,13 +193,6 @@ def may_extend(inquiry: Inquiry, config: Mapping) -> bool:
     return inquiry.status in OPEN_INQUIRY_STATUSES and inquiry.kind in config["DEADLINE_EXTENDABLE"]
 
 
-def latest_extension(inquiry: Inquiry, state: str) -> date:
-    """The latest deadline the cap of the inquiry's kind allows: its maximum from receipt, on a working day."""
-    cap = LEGAL_PERIODS[inquiry.kind].cap
-    months, days = parse_period(cap.maximum)
-    return working_day(add_months(inquiry.received_on, months) + timedelta(days=days), state)[0]
-
-
 def extension(
     inquiry: Inquiry, new_deadline: date | None, reason: str, config: Mapping, cap_applies: bool = False
 ) -> tuple[date, str | None]:
@@ -227,7 +220,7 @@ def extension(
     due, moved_because = working_day(new_deadline, config["STATE"])
     cap = LEGAL_PERIODS[inquiry.kind].cap
     if cap is not None and (cap.applies_to is None or cap_applies):
-        latest = latest_extension(inquiry, config["STATE"])
+        latest = compute_deadline(inquiry.received_on, cap.maximum, config["STATE"])  # the cap from receipt
         if due > latest:
             covered = f" bei {cap.applies_to}" if cap.applies_to else ""
             raise ExtensionRefused(
