@@ -2,7 +2,8 @@
 
 Drafts travel as structured sentences (`DraftSentence`: text, markers, verified, note); text is needed
 only where a person reads plain text (the command line, an e-mail, the `answer` field of the JSON
-contract). „[unbelegt]“ marks a sentence whose citation could not be verified.
+contract). A table of figures keeps its rows on lines of their own. „[unbelegt]“ marks a sentence whose
+citation could not be verified.
 """
 
 from __future__ import annotations
@@ -24,4 +25,16 @@ def render_sentence(sentence: DraftSentence) -> str:
 
 
 def render_answer(sentences: Iterable[DraftSentence]) -> str:
-    return " ".join(render_sentence(sentence) for sentence in sentences)
+    return "\n\n".join(" ".join(map(render_sentence, paragraph)) for paragraph in paragraphs_of(sentences))
+
+
+def paragraphs_of(sentences: Iterable[DraftSentence]) -> list[list[DraftSentence]]:
+    """The sentences as paragraphs: a quote of several lines (a table of figures) stands in a paragraph of its
+    own, so that its rows start on lines of their own in the editor and in the letter."""
+    paragraphs: list[list[DraftSentence]] = []
+    for sentence in sentences:
+        if "\n" in sentence.text or not paragraphs or "\n" in paragraphs[-1][-1].text:
+            paragraphs.append([sentence])
+        else:
+            paragraphs[-1].append(sentence)
+    return paragraphs

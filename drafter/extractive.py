@@ -33,7 +33,7 @@ from drafter.models import (
 from drafter.retrieval.fusion import weighted_coverage
 from drafter.retrieval.german_analyzer import GermanAnalyzer
 from drafter.sentences import sentence_spans
-from drafter.text_cleaning import collapse_whitespace
+from drafter.text_cleaning import collapse_lines, collapse_whitespace
 
 ABSTENTION_SENTENCE = "Die Wissensbasis enthält zu dieser Frage keine belastbaren Informationen."
 """The one sentence that says „no basis“: the extractive drafter uses it, and the LLM must answer with it."""
@@ -82,6 +82,8 @@ class Candidate:
     """End of the next sentence of the same paragraph, when it can be quoted: the lead reads on into it."""
     note: str | None = None
     """„Stand 11/2024“ when a newer document states the same figure."""
+    table: bool = False
+    """A table of figures: quoted with its rows on lines of their own, as it reads in the document."""
 
     @property
     def text(self) -> str:
@@ -105,7 +107,7 @@ def draft_extractive(
         chunk = candidate.hit.chunk
         marker = markers.setdefault(chunk.chunk_id, len(markers) + 1)
         citations.append(citation_for(candidate.hit, marker, candidate.start, candidate.end, own_authority))
-        text = collapse_whitespace(candidate.text)
+        text = collapse_lines(candidate.text) if candidate.table else collapse_whitespace(candidate.text)
         sentences.append(DraftSentence(text=text, markers=[marker], note=candidate.note))
     judgement = judge_draft(question.text, answer_type, supporting, chosen, load_model("outcome"))
     foreign = sorted({c.authority or "" for c in citations if c.other_authority})
@@ -295,7 +297,8 @@ def sentence_candidates(
             following = next(((s, e) for s, e in spans if s >= end), None)
             reads_on = following and not quote.table and "\n\n" not in chunk.text[end : following[0]]
             reads_on = reads_on and is_quotable(chunk.text[following[0] : following[1]])
-            result.append(Candidate(hit, rank, start, end, features, following_end=following[1] if reads_on else None))
+            following_end = following[1] if reads_on else None
+            result.append(Candidate(hit, rank, start, end, features, following_end=following_end, table=quote.table))
     return result
 
 

@@ -136,6 +136,12 @@ def collapse_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
+def collapse_lines(text: str) -> str:
+    """One space between words and one line break between lines: a table of figures read as one line of
+    numbers says nothing („Jahr Anzahl 2023 1.231 2024 1.297“)."""
+    return "\n".join(filter(None, map(collapse_whitespace, text.splitlines())))
+
+
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Narrow `text[start:end]` to its non-space content, keeping offsets into `text`."""
     while start < end and text[start].isspace():

@@ -302,6 +302,8 @@ def test_a_how_many_question_answered_by_a_table_quotes_the_table_with_its_heade
     answer = draft(answers_kb, "Wie viele Leistungsberechtigte der Eingliederungshilfe gibt es zuletzt im Landkreis?")
     lead = answer.citations[0].quote
     assert lead.startswith("Jahr Leistungsberechtigte") and lead.endswith("2025 1.342")
+    rows = ["Jahr Leistungsberechtigte", "2022 1.184", "2023 1.231", "2024 1.297", "2025 1.342"]
+    assert answer.sentences[0].text.splitlines() == rows  # a row per line, as in the document, not one line
     assert "nachfolgenden Übersicht" not in answer.sentences[0].text  # the pointer to the table is not the answer
 
 

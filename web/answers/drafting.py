@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
-from drafter.models import DraftAnswer, DraftSentence, SubQuestion
+from drafter.answer_text import paragraphs_of
+from drafter.models import DraftAnswer, SubQuestion
 from drafter.pipeline import draft_question, llm_drafter
 from web import audit
 from web.answers.approved_answers import approved_context
@@ -103,7 +104,7 @@ def store_answer(question: Question, answer: DraftAnswer, user: User) -> Draft:
     else:
         draft.citations.clear()
     draft.evidence, draft.method, draft.notice = str(answer.status), answer.method, answer.notice
-    add_revision(draft, [_sentences(answer)], RevisionOrigin.GENERATED, user)
+    add_revision(draft, paragraphs_of(answer.sentences), RevisionOrigin.GENERATED, user)
     draft.citations.extend(citation_record(citation) for citation in answer.citations)
     audit.record(
         "draft_generated",
@@ -116,11 +117,6 @@ def store_answer(question: Question, answer: DraftAnswer, user: User) -> Draft:
         citations=len(answer.citations),
     )
     return draft
-
-
-def _sentences(answer: DraftAnswer) -> list[DraftSentence]:
-    """The answer's sentences; an abstention's is its one sentence without a source."""
-    return list(answer.sentences)
 
 
 def _queue(question: Question, user: User) -> DraftingJob:

@@ -12,7 +12,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from sqlalchemy import select
 
-from tests.web.conftest import login, post
+from tests.test_trust import CARE_STATISTICS
+from tests.web.conftest import login, post, wait_for_jobs
+from tests.web.knowledge.test_knowledge import upload
 from tests.web.review.test_review import _approve_all, drafted
 from web.answers import answer_text
 from web.database import db
@@ -158,6 +160,24 @@ def exported(client, query: str = "format=docx") -> Document:
     response = client.get(f"/inquiries/1/letter/download?{query}")
     assert response.status_code == 200, response.headers.get("Location")
     return Document(io.BytesIO(response.data))
+
+
+def test_a_table_of_figures_quoted_in_an_answer_keeps_its_rows_on_lines_of_their_own_in_the_letter(
+    app, staff, reviewer
+):
+    curator = login(app, "curator")
+    upload(curator, [(io.BytesIO(CARE_STATISTICS.encode()), "2026-04-antwort-eingliederungshilfe.txt")])
+    wait_for_jobs(app)
+    question = "Wie viele Leistungsberechtigte der Eingliederungshilfe gibt es zuletzt im Landkreis?"
+    ids = drafted(app, staff, f"Anfrage der Fraktion\n\n1. {question}\n")
+    table = "Jahr Leistungsberechtigte\n2022 1.184\n2023 1.231\n2024 1.297\n2025 1.342"
+    assert f"{table} [1]" in staff.get(f"/answers/{ids[0]}").get_data(as_text=True)
+    post(staff, f"/answers/{ids[0]}/save", {"text": f"{table} [1]", "base_revision": 1})  # the rest deleted
+    assert "tag-unbelegt" not in staff.get(f"/answers/{ids[0]}").get_data(as_text=True)  # the table still checks
+    _approve_all(app, staff, reviewer, ids)
+    post(reviewer, "/review/inquiries/1/approve")
+    texts = [p.text for p in exported(staff).paragraphs]
+    assert table in texts
 
 
 def test_a_council_reply_is_signed_by_the_landrat_and_addressed_to_the_group(app, staff, reviewer):

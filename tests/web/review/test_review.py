@@ -21,7 +21,7 @@ TEXT = """Anfrage der Fraktion
 """
 
 
-def drafted(app, staff) -> list[int]:
+def drafted(app, staff, text: str = TEXT) -> list[int]:
     post(
         staff,
         "/inquiries/new",
@@ -29,7 +29,7 @@ def drafted(app, staff) -> list[int]:
             "reference": "FWG/2026/1",
             "kind": "council",
             "received_on": "2026-01-14",
-            "text": TEXT,
+            "text": text,
             "requester_name": "FWG-Fraktion",
         },
     )
