@@ -212,14 +212,13 @@ def choose_sentences(
     candidates = sentence_candidates(question, hits, answer_type, own_authority)
     for candidate in candidates:
         candidate.score = lead_score(candidate.features)
-    if answer_type in (AnswerType.NUMBER, AnswerType.AMOUNT):
-        _mark_older_figures(candidates, question)
+    _mark_older_figures(candidates, question)
     candidates.sort(key=lambda c: -c.score)
     if not candidates:
         return []
     lead = candidates[0]
-    if lead.following_end is not None and lead.following_end - lead.start <= LEAD_CHARS:
-        read_on = [c for c in candidates if c.hit is lead.hit and c.end == lead.following_end]
+    read_on = [c for c in candidates if c.hit is lead.hit and c.end == lead.following_end]
+    if lead.following_end is not None and lead.following_end - lead.start <= LEAD_CHARS and not _dated(read_on):
         gives = max([lead.features["type_match"], *(c.features["type_match"] for c in read_on)])
         lead = replace(lead, end=lead.following_end, features={**lead.features, "type_match": gives})
     chosen, length = [lead], lead.end - lead.start
@@ -232,6 +231,11 @@ def choose_sentences(
         chosen.append(candidate)
         length += size
     return [lead, *sorted(chosen[1:], key=lambda c: (c.passage_rank, c.start))]
+
+
+def _dated(candidates: list[Candidate]) -> bool:
+    """A sentence marked with its date gave way to a newer figure: the lead does not read on into it."""
+    return any(c.note for c in candidates)
 
 
 def lead_score(features: dict[str, float]) -> float:
@@ -363,12 +367,18 @@ _ANNOUNCES_TABLE = re.compile(
 
 def _mark_older_figures(candidates: list[Candidate], question: str) -> None:
     """Where two documents of different dates state the same measure, the older statement is demoted and
-    marked „Stand MM/JJJJ“, so a draft never puts 448 (November 2024) beside 536 (September 2025) unlabelled."""
-    typed = [c for c in candidates if c.features["type_match"] and c.hit.document.date]
-    for older in typed:
-        later = [c for c in typed if c.hit.document.date > older.hit.document.date]
+    marked „Stand MM/JJJJ“, so a draft never puts 448 (November 2024) beside 536 (September 2025) unlabelled,
+    and the newest takes the place of the best-scored older one: an old report that words the question better
+    does not keep the current figure out of the draft. This holds for every question: „In welchen
+    Abteilungen …“ is answered with figures too."""
+    dated = [c for c in candidates if c.hit.document.date]
+    scores = {id(c): c.score for c in dated}
+    for older in dated:
+        later = [c for c in dated if c.hit.document.date > older.hit.document.date]
         newer = [c for c in later if _same_measure(c, older, question)]
         if newer:
+            newest = max(newer, key=lambda c: c.hit.document.date)
+            newest.score = max(newest.score, scores[id(older)])
             older.score -= OLDER_FIGURE_PENALTY
             older.note = f"Stand {older.hit.document.date[5:7]}/{older.hit.document.date[:4]}"
 

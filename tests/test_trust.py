@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from drafter.answer_types import AnswerType, expected_answer_type
+from drafter.confidence import missing_nouns
 from drafter.config import Settings
 from drafter.extractive import draft_extractive
 from drafter.knowledge_base import KnowledgeBase
@@ -91,6 +92,13 @@ def test_a_question_about_something_no_document_mentions_is_not_marked_drafted(k
         assert "‚Parkplätze‘ kommt in keiner zitierten Fundstelle vor" in answer.notice
 
 
+def test_the_reason_names_what_the_question_is_about_not_the_words_that_frame_it(kb: KnowledgeBase):
+    question = "Wie viele Parkplätze stehen Besuchern seit dem Frühjahr 2024 auf Grundlage der Satzung zur Verfügung?"
+    named = missing_nouns(question, kb.search(question), cited=set(), limit=10)  # as if no passage held any
+    assert "Parkplätze" in named and "Satzung" in named
+    assert "Frühjahr" not in named and "Grundlage" not in named
+
+
 def test_a_how_many_question_leads_with_the_sentence_that_holds_the_number(kb: KnowledgeBase):
     answer = draft(kb, "Wie viele Fahrradabstellplätze gibt es an den Schulen des Landkreises?")
     assert answer.status != DraftStatus.INSUFFICIENT_EVIDENCE
@@ -105,6 +113,38 @@ def test_the_newer_figure_leads_and_an_older_one_is_marked_with_its_date(kb: Kno
     older = [s for s in answer.sentences if "448" in s.text]
     assert all(s.note == "Stand 11/2024" for s in older)
     assert all("(Stand 11/2024)" in answer.answer for _ in older)
+
+
+E_FILES_2024 = """Antwort auf die Anfrage zur elektronischen Akte vom 12.04.2024
+
+Landkreis Talbach
+
+Die elektronische Akte wird seit 2022 in den Abteilungen der Kreisverwaltung schrittweise eingeführt. Derzeit
+arbeiten 6 von 21 Organisationseinheiten vollständig elektronisch, darunter die Abteilung Zentrale Dienste.
+Die Einführung soll bis Ende 2026 abgeschlossen sein.
+"""
+
+E_FILES_2025 = """Sachstandsbericht zur elektronischen Akte vom 02.09.2025
+
+Landkreis Talbach
+
+Die Poststelle scannt seit Januar 2025 die gesamte Eingangspost. Inzwischen arbeiten 14 von 21
+Organisationseinheiten vollständig elektronisch; hinzugekommen sind die Abteilungen Soziales und Jugend.
+"""
+
+
+@pytest.fixture(scope="module")
+def e_files_kb(tmp_path_factory, embedder) -> KnowledgeBase:
+    documents = {"2024-04-antwort-e-akte.txt": E_FILES_2024, "2025-09-sachstandsbericht-e-akte.txt": E_FILES_2025}
+    base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
+    yield base
+    base.close()
+
+
+def test_an_older_figure_is_marked_for_any_question_and_the_lead_does_not_read_on_into_it(e_files_kb):
+    answer = draft(e_files_kb, "In welchen Abteilungen arbeitet die Kreisverwaltung bereits vollständig elektronisch?")
+    assert any("14 von 21" in s.text and s.note is None for s in answer.sentences)  # the current figure is quoted
+    assert all(s.note == "Stand 04/2024" for s in answer.sentences if "6 von 21" in s.text)
 
 
 def test_another_authoritys_passage_is_labelled_and_never_marked_drafted(kb: KnowledgeBase):
