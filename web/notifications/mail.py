@@ -89,21 +89,21 @@ def _one_line(text: str) -> str:
 def send_mail_job(job_id: int) -> None:
     """Handler for the job runner: send the mail only while this run holds the job, and mark it sent right after.
 
-    Sending cannot be rolled back, so the lease is checked and renewed just before the send (`hold_lease`,
-    committed at once so that no lock is held while the SMTP server answers), and checked again to store the
-    outcome. The window left: when the send outlasts the lease just renewed (DRAFTER_JOB_LEASE_SECONDS, 90 s by
-    default, against DRAFTER_SMTP_TIMEOUT per step of the SMTP dialogue), or the process is cut off or paused
-    that long between the check and the send, another host may take the job over and send the mail a second
-    time; this run then logs that its outcome is discarded, and the new owner's outcome stands.
+    Sending cannot be rolled back, so the lease is checked and renewed once the SMTP server has greeted us and
+    taken the login, just before the message goes out (`_send`), and checked again to store the outcome. A
+    server slow to answer the connection, or a process paused before that, thus costs no second mail: the run
+    that lost its job meanwhile hangs up without sending. The window left: when handing over the message
+    outlasts the lease just renewed (DRAFTER_JOB_LEASE_SECONDS, 90 s by default, against DRAFTER_SMTP_TIMEOUT
+    per step of the SMTP dialogue), or the process is cut off or paused that long between the check and the
+    send, another host may take the job over and send the mail a second time; this run then logs that its
+    outcome is discarded, and the new owner's outcome stands.
     """
     job = db.session.get(MailJob, job_id)
     config = current_app.config
     message = compose(job.notification, job.recipient, config["SMTP_FROM"], config["BASE_URL"])
-    if not hold_lease(job):
-        return
-    db.session.commit()
     try:
-        _send(message)
+        if not _send(message, job):
+            return
         failure = None
     except (OSError, smtplib.SMTPException) as error:
         log.warning("E-Mail %s an %s nicht versandt: %s", job.id, job.recipient, error)
@@ -122,11 +122,16 @@ def send_mail_job(job_id: int) -> None:
     db.session.commit()
 
 
-def _send(message: EmailMessage) -> None:
+def _send(message: EmailMessage, job: MailJob) -> bool:
+    """Whether the message went out: not when the run lost `job` while the server opened the dialogue."""
     config = current_app.config
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]) as server:
         if config["SMTP_STARTTLS"]:
             server.starttls(context=ssl.create_default_context(cafile=config["SMTP_CA_FILE"] or None))
         if config["SMTP_USER"]:
             server.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+        if not hold_lease(job):
+            return False
+        db.session.commit()  # no lock held while the server takes the message
         server.send_message(message)
+    return True
