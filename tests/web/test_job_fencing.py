@@ -5,8 +5,8 @@ what it made; the new owner's result is the one that stands.
 Two apps share one database (a SQLite file, or PostgreSQL in the second run of the web tests) and one
 knowledge base, as two hosts do, told apart by HOST_NAME; their jobs run in their real worker threads. Host A's
 run is held up where a real one waits (for the language model, scripted on 127.0.0.1; for the knowledge base's
-writer lock, held by the test), its heartbeat is aged as a lost connection would leave it, and host B's own
-sweep takes the job over and runs it. A job given back to the queue may also be claimed again by the process
+writer lock, held by the test; for an SMTP server slow to answer; in the recognition of a long scan), its
+heartbeat is aged as a lost connection would leave it, and host B's own sweep takes the job over and runs it. A job given back to the queue may also be claimed again by the process
 whose run lost it: the attempt number tells the two runs apart.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -21,20 +22,29 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from fpdf import FPDF
 from sqlalchemy import select
 
 from tests.llm.fake_llm_server import FakeLLMServer, Reply
-from tests.web.conftest import login, make_app, seed_users, stop_app, wait_for_jobs
+from tests.test_ocr import add_scanned_page, scan
+from tests.test_ocr import pytestmark as needs_tesseract
+from tests.web.conftest import login, make_app, post, seed_users, stop_app, wait_for_jobs
 from tests.web.knowledge.test_knowledge import NEW_DOCUMENT, upload
+from tests.web.notifications import conftest as mail_fixtures
+from tests.web.notifications.conftest import give_addresses
 from tests.web.test_job_leases import MODEL_ANSWER, MODEL_SENTENCE, start_drafting
 from web.database import db, utcnow
 from web.knowledge_store import knowledge_base
-from web.models import AuditEntry, Draft, DraftingJob, IngestionJob, JobState
+from web.models import AuditEntry, Draft, DraftingJob, IngestionJob, Inquiry, InquiryFileJob, JobState, MailJob, User
 
 NAME = "2026-03-antwort-hundesteuer.txt"
 TEST_SWEEPS = {"JOB_LEASE_SECONDS": 900, "JOB_SWEEP_SECONDS": 600}
 """Leases and sweeps too slow to interfere: the test ages host A's heartbeat and sweeps host B itself."""
 LOST = "was taken over by another run; its result is discarded"
+smtp_server = mail_fixtures.smtp_server
+"""The real SMTP server of the mail tests, whose fixture lives beside them."""
+MAIL = {"SMTP_HOST": "127.0.0.1", "SMTP_FROM": "drafter@kreis.example", "SMTP_TIMEOUT": 120}
+"""The hosts' mail settings, with SMTP_PORT the slow way to the test's SMTP server (`SlowPath`)."""
 
 
 def _host(name: str, instance: Path, knowledge_dir: Path, embedder, **config) -> Flask:
@@ -42,8 +52,8 @@ def _host(name: str, instance: Path, knowledge_dir: Path, embedder, **config) ->
 
 
 def _second_host(first: Flask, instance: Path, knowledge_dir: Path, embedder) -> Flask:
-    """Host B: its own instance folder, host A's database and upload folder (shared storage)."""
-    shared = {key: first.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "UPLOAD_DIR")}
+    """Host B: its own instance folder, host A's database, upload folder (shared storage) and mail settings."""
+    shared = {key: first.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "UPLOAD_DIR", "SMTP_PORT", *MAIL)}
     return _host("host-b", instance, knowledge_dir, embedder, **shared)
 
 
@@ -193,3 +203,150 @@ def test_an_ingestion_run_that_lost_its_job_records_nothing(tmp_path, knowledge_
         for host in (host_a, host_b):
             if host is not None:
                 stop_app(host)
+
+
+class SlowPath:
+    """The way to the county's SMTP server: the first connection hangs, as on a server slow to greet, until the
+    test lets it through; every later one goes straight through."""
+
+    def __init__(self, server_port: int) -> None:
+        self.server_port = server_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.first_waits, self.let_through = threading.Event(), threading.Event()
+        self._connections = itertools.count()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self.let_through.set()
+        self.listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:  # closed
+                return
+            threading.Thread(target=self._connect, args=(client, next(self._connections)), daemon=True).start()
+
+    def _connect(self, client: socket.socket, number: int) -> None:
+        if number == 0:
+            self.first_waits.set()
+            self.let_through.wait(120)
+        with client, socket.create_connection(("127.0.0.1", self.server_port)) as server:
+            answers = threading.Thread(target=_pass_on, args=(server, client), daemon=True)
+            answers.start()
+            _pass_on(client, server)
+            answers.join(120)
+
+
+def _pass_on(source: socket.socket, target: socket.socket) -> None:
+    try:
+        while data := source.recv(65536):
+            target.sendall(data)
+        target.shutdown(socket.SHUT_WR)
+    except OSError:  # the other side hung up
+        pass
+
+
+def test_a_mail_run_that_lost_its_job_while_the_smtp_server_was_slow_to_answer_sends_nothing(
+    tmp_path, knowledge_dir, embedder, smtp_server, caplog
+):
+    slow = SlowPath(smtp_server.port)
+    host_a = _host("host-a", tmp_path / "a", knowledge_dir, embedder, SMTP_PORT=slow.port, **MAIL)
+    host_b = None
+    try:
+        seed_users(host_a)
+        addresses = give_addresses(host_a, "fencing")
+        with host_a.app_context():
+            stefan = db.session.scalar(select(User.id).where(User.username == "stefan"))
+        staff = login(host_a, "staff")
+        fields = {"reference": "M-1", "kind": "ifg", "received_on": "2026-11-20", "text": "1) Wie viele Ämter?"}
+        post(staff, "/inquiries/new", {**fields, "assignee_id": ""})
+        post(staff, "/inquiries/1/edit", {**fields, "subject": "Ämter", "assignee_id": str(stefan)})  # he is told
+        assert slow.first_waits.wait(120), "host-a hat den SMTP-Server nicht angesprochen"
+        _lose_the_lease(host_a, MailJob)
+
+        host_b = _second_host(host_a, tmp_path / "b", knowledge_dir, embedder)
+        host_b.extensions["drafter_jobs"].sweep()
+        wait_for_jobs(host_b)
+        job = _job(host_a, MailJob)
+        assert (job.state, job.owner.split(":")[0], job.attempts) == (JobState.DONE, "host-b", 2)
+        assert len(smtp_server.to(addresses["stefan"])) == 1
+
+        slow.let_through.set()  # the server answers host A at last
+        wait_for_jobs(host_a)
+        assert len(smtp_server.to(addresses["stefan"])) == 1, "die E-Mail ging ein zweites Mal hinaus"
+        job = _job(host_a, MailJob)
+        assert (job.state, job.owner.split(":")[0], job.attempts, job.error) == (JobState.DONE, "host-b", 2, None)
+        assert LOST in caplog.text
+    finally:
+        slow.close()
+        for host in (host_a, host_b):
+            if host is not None:
+                stop_app(host)
+
+
+SCANNED = (  # a different line on every page: lines that recur on each page are dropped as running heads
+    "Antrag nach dem Landestransparenzgesetz\nBetreff: Nitratwerte im Grundwasser",
+    "1. Welche Nitratwerte wurden 2025 an den Messstellen gemessen?",
+    "2. Wie viele Messstellen überschreiten den Grenzwert?",
+    "3. Welche Landwirte düngen in den Wasserschutzgebieten?",
+    "4. Wann wurde der Brunnen in Oberau zuletzt beprobt?",
+    "5. Welche Kosten entstanden dem Wasserverband dafür?",
+    "6. Wer hat die Proben im Labor ausgewertet?",
+    "7. Bis wann sollen die Werte wieder sinken?",
+)
+TYPED = "Anfrage zu Baumfällungen\n1. Wie viele Straßenbäume hat der Kreis 2025 gefällt?"
+
+
+def _typed_pdf(text: str) -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, text)
+    return bytes(pdf.output())
+
+
+@needs_tesseract
+def test_an_inquiry_file_run_that_lost_its_job_leaves_the_new_owners_text_and_questions(
+    tmp_path, knowledge_dir, embedder, caplog
+):
+    host_a = _host("host-a", tmp_path / "a", knowledge_dir, embedder)
+    host_b = _second_host(host_a, tmp_path / "b", knowledge_dir, embedder)  # started now, it leaves A's job be
+    try:
+        seed_users(host_a)
+        staff = login(host_a, "staff")
+        scanned = FPDF(unit="pt")
+        for text in SCANNED:  # eight pages to recognise: host A is still at it when host B takes over
+            add_scanned_page(scanned, scan(text))
+        form = {"reference": "UI-7", "kind": "ltranspg", "received_on": "2026-12-01", "assignee_id": "", "text": ""}
+        form["file"] = (io.BytesIO(bytes(scanned.output())), "antrag.pdf")
+        waiting_page = post(staff, "/inquiries/new", form, content_type="multipart/form-data").headers["Location"]
+        _wait(lambda: "Seite" in (_job(host_a, InquiryFileJob).progress or ""), "host-a den Scan zu erkennen begann")
+        # Host A has read the file; what host B reads instead tells the two results apart.
+        stored = Path(_job(host_a, InquiryFileJob).stored_path)
+        stored.write_bytes(_typed_pdf(TYPED))
+        _lose_the_lease(host_a, InquiryFileJob)
+
+        host_b.extensions["drafter_jobs"].sweep()
+        wait_for_jobs(host_b)
+        job = _job(host_a, InquiryFileJob)
+        assert (job.state, job.owner.split(":")[0], job.attempts) == (JobState.DONE, "host-b", 2)
+        wait_for_jobs(host_a)  # host A has recognised its pages, and discards them
+
+        job = _job(host_a, InquiryFileJob)
+        assert (job.state, job.owner.split(":")[0], job.attempts, job.error) == (JobState.DONE, "host-b", 2, None)
+        assert "Straßenbäume" in job.text and "Nitratwert" not in job.text
+        assert job.stored_path is None and not stored.parent.exists()
+        assert LOST in caplog.text
+        created = staff.get(waiting_page, follow_redirects=True).get_data(as_text=True)
+        assert "1 Frage erkannt" in created
+        with host_a.app_context():
+            [inquiry] = db.session.scalars(select(Inquiry)).all()
+            assert [question.text for question in inquiry.questions] == [
+                "Wie viele Straßenbäume hat der Kreis 2025 gefällt?"
+            ]
+    finally:
+        for host in (host_a, host_b):
+            stop_app(host)
