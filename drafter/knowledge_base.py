@@ -16,8 +16,9 @@ writes are serialised by the catalog's writer lock (`Catalog.writer_lock`: an ad
 PostgreSQL, a file lock beside a SQLite file). Before a search, a process compares the
 catalog's version (one small query) with what it has seen: its document cache follows at
 once; its keyword index, a replica of the catalog's tokens per data directory, is rebuilt in a
-background thread while searches go on with the old one. An embedded Chroma is also reopened
-when another process of the host wrote vectors (`vectors-changed`, see `drafter.interprocess`).
+background thread while searches go on with the old one (after a failed rebuild, not again before a
+pause, `RetryPause`). An embedded Chroma is also reopened when another process of the host wrote
+vectors (`vectors-changed`, see `drafter.interprocess`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import hashlib
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,6 +69,31 @@ INTERACTIVE_WAIT = 10.0
 
 
 @dataclass
+class RetryPause:
+    """How long searches leave a failed rebuild of the keyword index alone: `first` seconds after a failure, twice
+    as long after each further one up to `longest`, no pause once a rebuild succeeded. A full disk or an
+    unreachable catalog would otherwise start a new rebuild with every search while the old index serves them."""
+
+    first: float = 30.0
+    longest: float = 600.0
+    clock: Callable[[], float] = time.monotonic
+    _pause: float = field(default=0.0, init=False)
+    _until: float = field(default=float("-inf"), init=False)
+
+    def due(self) -> bool:
+        return self.clock() >= self._until
+
+    def failed(self) -> float:
+        """Start the next pause, and return its length in seconds."""
+        self._pause = min(self.longest, self._pause * 2 or self.first)
+        self._until = self.clock() + self._pause
+        return self._pause
+
+    def succeeded(self) -> None:
+        self._pause, self._until = 0.0, float("-inf")
+
+
+@dataclass
 class FileResult:
     path: Path
     status: FileStatus
@@ -102,8 +129,11 @@ class _Prepared:
 
 
 class KnowledgeBase:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder | None = None, keyword_retry: RetryPause | None = None
+    ) -> None:
         self.settings = settings
+        self._keyword_retry = keyword_retry or RetryPause()
         self.data_dir = Path(settings.data_dir)
         with translate_disk_errors(self.data_dir):
             self._open(embedder)
@@ -224,10 +254,13 @@ class KnowledgeBase:
         return self.catalog.version()
 
     def _refresh_keyword_index_in_background(self) -> None:
-        """Start rebuilding this data directory's keyword index from the catalog, unless a rebuild runs already;
-        searches go on with the index in use until the new one is swapped in."""
+        """Start rebuilding this data directory's keyword index from the catalog, unless a rebuild runs already or
+        the last one failed too recently (`RetryPause`); searches go on with the index in use until the new one is
+        swapped in."""
         with self._open_lock:
             if self._keyword_refresh is not None and self._keyword_refresh.is_alive():
+                return
+            if not self._keyword_retry.due():
                 return
             self._keyword_refresh = threading.Thread(
                 target=self._refresh_keyword_index, name="Stichwortindex", daemon=True
@@ -242,8 +275,13 @@ class KnowledgeBase:
                 version = self.catalog.version().passages
                 if self.keyword_index.built_from() != version:
                     self.keyword_index.rebuild(self.catalog.all_tokens(), version)
-        except Exception:  # a thread of its own: nobody else would hear of it; the next search tries again
-            log.exception("Stichwortindex nicht aus dem Katalog aktualisiert")
+        except Exception:  # a thread of its own: nobody else would hear of it; a search after the pause tries again
+            with self._open_lock:
+                pause = self._keyword_retry.failed()
+            log.exception("Stichwortindex nicht aus dem Katalog aktualisiert; nächster Versuch in %.0f s", pause)
+        else:
+            with self._open_lock:
+                self._keyword_retry.succeeded()
 
     @contextmanager
     def _writing(self, *, vectors: bool, wait: float | None = None) -> Iterator[None]:
