@@ -371,22 +371,18 @@ def _mark_older_figures(candidates: list[Candidate], question: str) -> None:
     and the newest takes the place of the best-scored older one: an old report that words the question better
     does not keep the current figure out of the draft. This holds for every question: „In welchen
     Abteilungen …“ is answered with figures too."""
-    dated = [c for c in candidates if c.hit.document.date]
+    stems = set(candidates[0].hit.term_weights) if candidates else set()
+    measures = {id(c): figures_of(c.text, question, stems) for c in candidates if c.hit.document.date}
+    dated = [c for c in candidates if measures.get(id(c))]
     scores = {id(c): c.score for c in dated}
     for older in dated:
         later = [c for c in dated if c.hit.document.date > older.hit.document.date]
-        newer = [c for c in later if _same_measure(c, older, question)]
+        newer = [c for c in later if measures[id(c)] & measures[id(older)]]
         if newer:
             newest = max(newer, key=lambda c: c.hit.document.date)
             newest.score = max(newest.score, scores[id(older)])
             older.score -= OLDER_FIGURE_PENALTY
             older.note = f"Stand {older.hit.document.date[5:7]}/{older.hit.document.date[:4]}"
-
-
-def _same_measure(a: Candidate, b: Candidate, question: str) -> bool:
-    """Two sentences state the same measure when their figures count the same thing of the question."""
-    stems = set(a.hit.term_weights)
-    return bool(figures_of(a.text, question, stems) & figures_of(b.text, question, stems))
 
 
 def recency(date: str | None) -> float:
