@@ -6,8 +6,9 @@ Two apps share one database (a SQLite file, or PostgreSQL in the second run of t
 knowledge base, as two hosts do, told apart by HOST_NAME; their jobs run in their real worker threads. Host A's
 run is held up where a real one waits (for the language model, scripted on 127.0.0.1; for the knowledge base's
 writer lock, held by the test; for an SMTP server slow to answer; in the recognition of a long scan), its
-heartbeat is aged as a lost connection would leave it, and host B's own sweep takes the job over and runs it. A job given back to the queue may also be claimed again by the process
-whose run lost it: the attempt number tells the two runs apart.
+heartbeat is aged as a lost connection would leave it, and host B's own sweep takes the job over and runs it.
+A job given back to the queue may also be claimed again by the process whose run lost it: the attempt number
+tells the two runs apart.
 """
 
 from __future__ import annotations
