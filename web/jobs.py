@@ -322,7 +322,7 @@ def hold_lease(job: db.Model) -> bool:
         return True
     db.session.rollback()
     log.warning(
-        "Job %s %s (attempt %d) was taken over by another run; its result is discarded",
+        "Auftrag %s %s (Versuch %d) wurde von einem anderen Lauf übernommen; sein Ergebnis wird verworfen",
         model.__tablename__,
         job_id,
         claim.attempts,

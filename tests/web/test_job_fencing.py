@@ -41,7 +41,7 @@ from web.models import AuditEntry, Draft, DraftingJob, IngestionJob, Inquiry, In
 NAME = "2026-03-antwort-hundesteuer.txt"
 TEST_SWEEPS = {"JOB_LEASE_SECONDS": 900, "JOB_SWEEP_SECONDS": 600}
 """Leases and sweeps too slow to interfere: the test ages host A's heartbeat and sweeps host B itself."""
-LOST = "was taken over by another run; its result is discarded"
+LOST = "wurde von einem anderen Lauf übernommen; sein Ergebnis wird verworfen"
 smtp_server = mail_fixtures.smtp_server
 """The real SMTP server of the mail tests, whose fixture lives beside them."""
 MAIL = {"SMTP_HOST": "127.0.0.1", "SMTP_FROM": "drafter@kreis.example", "SMTP_TIMEOUT": 120}
@@ -79,6 +79,15 @@ def _lose_the_lease(app: Flask, model: type) -> None:
         db.session.commit()
 
 
+def _taken_over(host_a: Flask, host_b: Flask, model: type) -> None:
+    """Host A's lease lost, host B's sweep takes the job over and finishes it, as its second attempt."""
+    _lose_the_lease(host_a, model)
+    host_b.extensions["drafter_jobs"].sweep()
+    wait_for_jobs(host_b)
+    job = _job(host_a, model)
+    assert (job.state, job.owner.split(":")[0], job.attempts) == (JobState.DONE, "host-b", 2)
+
+
 def _audited(app: Flask, action: str) -> int:
     with app.app_context():
         return len(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all())
@@ -101,13 +110,8 @@ def test_a_drafting_run_that_lost_its_job_adds_no_revision(tmp_path, knowledge_d
     try:
         staff = start_drafting(host_a, "F-1")
         _wait(lambda: llm.attempts == 1, "host-a den Entwurf beim Sprachmodell anfragte")
-        _lose_the_lease(host_a, DraftingJob)
-
         host_b = _second_host(host_a, tmp_path / "b", knowledge_dir, embedder)
-        host_b.extensions["drafter_jobs"].sweep()
-        wait_for_jobs(host_b)
-        job = _job(host_a, DraftingJob)
-        assert (job.state, job.owner.split(":")[0], job.attempts) == (JobState.DONE, "host-b", 2)
+        _taken_over(host_a, host_b, DraftingJob)
 
         host_a_may_go_on.set()
         wait_for_jobs(host_a)
@@ -266,13 +270,8 @@ def test_a_mail_run_that_lost_its_job_while_the_smtp_server_was_slow_to_answer_s
         post(staff, "/inquiries/new", {**fields, "assignee_id": ""})
         post(staff, "/inquiries/1/edit", {**fields, "subject": "Ämter", "assignee_id": str(stefan)})  # he is told
         assert slow.first_waits.wait(120), "host-a hat den SMTP-Server nicht angesprochen"
-        _lose_the_lease(host_a, MailJob)
-
         host_b = _second_host(host_a, tmp_path / "b", knowledge_dir, embedder)
-        host_b.extensions["drafter_jobs"].sweep()
-        wait_for_jobs(host_b)
-        job = _job(host_a, MailJob)
-        assert (job.state, job.owner.split(":")[0], job.attempts) == (JobState.DONE, "host-b", 2)
+        _taken_over(host_a, host_b, MailJob)
         assert len(smtp_server.to(addresses["stefan"])) == 1
 
         slow.let_through.set()  # the server answers host A at last
@@ -328,12 +327,7 @@ def test_an_inquiry_file_run_that_lost_its_job_leaves_the_new_owners_text_and_qu
         # Host A has read the file; what host B reads instead tells the two results apart.
         stored = Path(_job(host_a, InquiryFileJob).stored_path)
         stored.write_bytes(_typed_pdf(TYPED))
-        _lose_the_lease(host_a, InquiryFileJob)
-
-        host_b.extensions["drafter_jobs"].sweep()
-        wait_for_jobs(host_b)
-        job = _job(host_a, InquiryFileJob)
-        assert (job.state, job.owner.split(":")[0], job.attempts) == (JobState.DONE, "host-b", 2)
+        _taken_over(host_a, host_b, InquiryFileJob)
         wait_for_jobs(host_a)  # host A has recognised its pages, and discards them
 
         job = _job(host_a, InquiryFileJob)
