@@ -6,7 +6,7 @@ authentication; it never touches a system cluster. `initdb` refuses to run as ro
 own, copied from one that holds the migrated schema: copying is much faster than migrating.
 
 A Chroma server (`chroma run`, the command that comes with the chromadb package), as several
-application hosts would share it.
+application hosts would share it. An SMTP server (aiosmtpd) that keeps every mail it accepts.
 """
 
 from __future__ import annotations
@@ -19,9 +19,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,6 +44,24 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@dataclass
+class Mailbox:
+    """Every mail the test SMTP server accepted, parsed (the handler aiosmtpd's Controller calls)."""
+
+    port: int
+    received: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # the name aiosmtpd calls
+        with self.lock:
+            self.received.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [mail for mail in self.received if mail["To"] == address]
 
 
 class PostgresCluster:

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
@@ -28,7 +29,7 @@ from werkzeug.serving import make_server
 from drafter.config import Settings
 from drafter.knowledge_base import KnowledgeBase
 from tests.conftest import KNOWLEDGE
-from tests.servers import drop_instance_databases, instance_database
+from tests.servers import Mailbox, drop_instance_databases, free_port, instance_database
 from web import create_app, knowledge_store
 from web.database import db
 from web.models import Role, User
@@ -134,6 +135,16 @@ def sample_app(folder: Path, sample_knowledge: Path, embedder, **config) -> Flas
     app = make_app(folder / "instance", folder / "knowledge", embedder, START_WORKERS=True, **config)
     seed_users(app)
     return app
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd), started once for every test that mails."""
+    mailbox = Mailbox(port=free_port())
+    controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
+    controller.start()
+    yield mailbox
+    controller.stop()
 
 
 @pytest.fixture(scope="session")

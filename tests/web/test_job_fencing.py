@@ -31,7 +31,6 @@ from tests.test_ocr import add_scanned_page, scan
 from tests.test_ocr import pytestmark as needs_tesseract
 from tests.web.conftest import login, make_app, post, seed_users, stop_app, wait_for_jobs
 from tests.web.knowledge.test_knowledge import NEW_DOCUMENT, upload
-from tests.web.notifications import conftest as mail_fixtures
 from tests.web.notifications.conftest import give_addresses
 from tests.web.test_job_leases import MODEL_ANSWER, MODEL_SENTENCE, start_drafting
 from web.database import db, utcnow
@@ -42,8 +41,6 @@ NAME = "2026-03-antwort-hundesteuer.txt"
 TEST_SWEEPS = {"JOB_LEASE_SECONDS": 900, "JOB_SWEEP_SECONDS": 600}
 """Leases and sweeps too slow to interfere: the test ages host A's heartbeat and sweeps host B itself."""
 LOST = "wurde von einem anderen Lauf übernommen; sein Ergebnis wird verworfen"
-smtp_server = mail_fixtures.smtp_server
-"""The real SMTP server of the mail tests, whose fixture lives beside them."""
 MAIL = {"SMTP_HOST": "127.0.0.1", "SMTP_FROM": "drafter@kreis.example", "SMTP_TIMEOUT": 120}
 """The hosts' mail settings, with SMTP_PORT the slow way to the test's SMTP server (`SlowPath`)."""
 

@@ -9,8 +9,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from tests.servers import free_port
 from tests.web.conftest import login, post, stop_app, wait_for_jobs
-from tests.web.notifications.conftest import free_port, give_addresses, mailing_app
+from tests.web.notifications.conftest import give_addresses, mailing_app
 from tests.web.review.test_review import drafted, status
 from web.database import db
 from web.models import MailJob, Notification, User

@@ -15,8 +15,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.servers import Mailbox, free_port
 from tests.web.conftest import login, stop_app
-from tests.web.notifications.conftest import Mailbox, free_port, mailing_app
+from tests.web.notifications.conftest import mailing_app
 from tests.web.notifications.test_notifications import decided
 
 USER, PASSWORD = "drafter-versand", "Mail-Passwort-1"
