@@ -22,6 +22,7 @@ Paragraphs = list[list[DraftSentence]]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _MARKS = re.compile(r"(?:\s*(?:\[\d{1,3}\]|\[unbelegt\]))+")
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+_NOTE = re.compile(r"\s*\((Stand \d{2}/\d{4})\)$")
 
 
 def render(paragraphs: Paragraphs, *, markers: bool = True) -> str:
@@ -31,7 +32,8 @@ def render(paragraphs: Paragraphs, *, markers: bool = True) -> str:
 
 def _sentence(sentence: DraftSentence, markers: bool) -> str:
     marks = "".join(f"[{marker}]" for marker in sentence.markers) if markers else ""
-    return f"{sentence.text} {marks}".strip()
+    note = f" ({sentence.note})" if sentence.note else ""
+    return f"{sentence.text}{note} {marks}".strip()
 
 
 def holds_abstention(paragraphs: Paragraphs) -> bool:
@@ -52,7 +54,8 @@ def parse(text: str) -> Paragraphs:
             piece = block[position : marks.start()].strip()
             numbers = [int(n) for n in _MARKER.findall(marks.group(0))]
             if piece:
-                sentences.append(DraftSentence(piece, numbers, verified=UNVERIFIED_FLAG not in marks.group(0)))
+                text, note = _without_note(piece)
+                sentences.append(DraftSentence(text, numbers, UNVERIFIED_FLAG not in marks.group(0), note))
             elif sentences:  # markers after markers: they belong to the sentence before
                 sentences[-1].markers.extend(numbers)
             else:  # markers before any text are kept as typed
@@ -66,6 +69,13 @@ def parse(text: str) -> Paragraphs:
     return paragraphs
 
 
+def _without_note(piece: str) -> tuple[str, str | None]:
+    """„448 Vereinbarungen … (Stand 11/2024)“ as the sentence and its date mark: the mark is not checked against
+    the passage, which does not say it, and stays with the sentence through every edit that keeps it."""
+    found = _NOTE.search(piece)
+    return (piece[: found.start()], found.group(1)) if found else (piece, None)
+
+
 def markers_in(paragraphs: Paragraphs) -> set[int]:
     """Every citation marker the answer uses."""
     return {marker for paragraph in paragraphs for sentence in paragraph for marker in sentence.markers}
@@ -75,7 +85,9 @@ def from_stored(stored: list) -> Paragraphs:
     """Sentences from the database's JSON; only the fields the web app stores, so added core fields do no harm."""
     return [
         [
-            DraftSentence(str(s["text"]), [int(m) for m in s.get("markers", [])], bool(s.get("verified", True)))
+            DraftSentence(
+                str(s["text"]), [int(m) for m in s.get("markers", [])], bool(s.get("verified", True)), s.get("note")
+            )
             for s in paragraph
         ]
         for paragraph in stored
@@ -84,6 +96,6 @@ def from_stored(stored: list) -> Paragraphs:
 
 def to_stored(paragraphs: Paragraphs) -> list:
     return [
-        [{"text": s.text, "markers": list(s.markers), "verified": s.verified} for s in paragraph]
+        [{"text": s.text, "markers": list(s.markers), "verified": s.verified, "note": s.note} for s in paragraph]
         for paragraph in paragraphs
     ]

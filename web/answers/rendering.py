@@ -23,13 +23,15 @@ class ShownSentence:
 
     `markers` lists the sentence's markers that name a cited passage (a link to it); `unknown` those
     that name none (typed by hand, shown as written). `flag` is „ohne Beleg“ or „Beleg passt nicht“
-    when the check failed, with `reason` saying why."""
+    when the check failed, with `reason` saying why. `note` („Stand 11/2024“) dates a figure a newer document
+    states again."""
 
     text: str
     markers: list[int]
     unknown: list[int]
     flag: str | None
     reason: str | None
+    note: str | None = None
 
 
 def answer_paragraphs(checked: list[list[SentenceCheck]], known_markers: set[int]) -> list[list[ShownSentence]]:
@@ -41,6 +43,7 @@ def answer_paragraphs(checked: list[list[SentenceCheck]], known_markers: set[int
                 unknown=[m for m in check.sentence.markers if m not in known_markers],
                 flag=None if check.state == SentenceState.BELEGT else check.state.label_de,
                 reason=check.reason,
+                note=check.sentence.note,
             )
             for check in paragraph
         ]

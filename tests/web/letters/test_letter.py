@@ -12,7 +12,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from sqlalchemy import select
 
-from tests.test_trust import CARE_STATISTICS
+from tests.test_trust import CARE_STATISTICS, MOBILE_2025
 from tests.web.conftest import login, post, wait_for_jobs
 from tests.web.knowledge.test_knowledge import upload
 from tests.web.review.test_review import _approve_all, drafted
@@ -178,6 +178,27 @@ def test_a_table_of_figures_quoted_in_an_answer_keeps_its_rows_on_lines_of_their
     post(reviewer, "/review/inquiries/1/approve")
     texts = [p.text for p in exported(staff).paragraphs]
     assert table in texts
+
+
+def test_an_older_figure_keeps_its_date_mark_in_the_workspace_through_an_edit_and_in_the_letter(app, staff, reviewer):
+    curator = login(app, "curator")  # a newer report than the sample knowledge's, stating the same figure anew
+    upload(curator, [(io.BytesIO(MOBILE_2025.encode()), "2025-09-sachstandsbericht.txt")])
+    wait_for_jobs(app)
+    ids = drafted(app, staff, "Anfrage\n\n1. Wie viele Beschäftigte haben eine Vereinbarung über mobiles Arbeiten?\n")
+    older = "536 der rund 1.080 Beschäftigten haben eine Vereinbarung über mobiles Arbeiten (November 2024: 448)."
+    page = staff.get(f"/answers/{ids[0]}").get_data(as_text=True)
+    assert f"{older} (Stand 09/2025)" in page  # shown, and so in the editor's text
+    with app.app_context():
+        text = db.session.get(Draft, ids[0]).current.text
+    post(staff, f"/answers/{ids[0]}/save", {"text": text.replace(" abgeschlossen.", "."), "base_revision": 1})
+    with app.app_context():
+        draft = db.session.get(Draft, ids[0])
+        assert len(draft.revisions) == 2
+        [sentence] = [s for s in draft.current.sentences if s.text == older]
+        assert (sentence.note, sentence.verified) == ("Stand 09/2025", True)  # the mark is not checked as a quote
+    _approve_all(app, staff, reviewer, ids)
+    post(reviewer, "/review/inquiries/1/approve")
+    assert any(f"{older} (Stand 09/2025)" in p.text for p in exported(staff).paragraphs)
 
 
 def test_a_council_reply_is_signed_by_the_landrat_and_addressed_to_the_group(app, staff, reviewer):
