@@ -370,17 +370,31 @@ def _mark_older_figures(candidates: list[Candidate], question: str) -> None:
     marked „Stand MM/JJJJ“, so a draft never puts 448 (November 2024) beside 536 (September 2025) unlabelled,
     and the newest takes the place of the best-scored older one: an old report that words the question better
     does not keep the current figure out of the draft. This holds for every question: „In welchen
-    Abteilungen …“ is answered with figures too."""
+    Abteilungen …“ is answered with figures too. Only statements of the same side are compared: another
+    authority's newer report neither dates nor replaces the own figure."""
     stems = set(candidates[0].hit.term_weights) if candidates else set()
     measures = {id(c): figures_of(c.text, question, stems) for c in candidates if c.hit.document.date}
     dated = [c for c in candidates if measures.get(id(c))]
-    scores = {id(c): c.score for c in dated}
+
+    def newer_of(older: Candidate) -> list[Candidate]:
+        return [
+            c
+            for c in dated
+            if c.hit.document.date > older.hit.document.date
+            and c.features["other_authority"] == older.features["other_authority"]
+            and measures[id(c)] & measures[id(older)]
+        ]
+
+    superseded = {id(c): newer for c in dated if (newer := newer_of(c))}
+    scores = {id(c): c.score for c in dated}  # every decision on the scores before any change
     for older in dated:
-        later = [c for c in dated if c.hit.document.date > older.hit.document.date]
-        newer = [c for c in later if measures[id(c)] & measures[id(older)]]
+        newer = superseded.get(id(older))
         if newer:
-            newest = max(newer, key=lambda c: c.hit.document.date)
+            current = [c for c in newer if id(c) not in superseded] or newer
+            newest = max(current, key=lambda c: (c.hit.document.date, scores[id(c)]))
             newest.score = max(newest.score, scores[id(older)])
+    for older in dated:
+        if id(older) in superseded:
             older.score -= OLDER_FIGURE_PENALTY
             older.note = f"Stand {older.hit.document.date[5:7]}/{older.hit.document.date[:4]}"
 

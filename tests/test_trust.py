@@ -155,6 +155,25 @@ def test_another_authoritys_passage_is_labelled_and_never_marked_drafted(kb: Kno
     assert "anderen Behörde (Stadt Nordheim)" in answer.notice
 
 
+NEIGHBOUR_MOBILE = """Stellungnahme der Stadt Nordheim vom 15.10.2025
+
+Stadt Nordheim
+
+In der Stadtverwaltung Nordheim bestehen inzwischen 212 Vereinbarungen über mobiles Arbeiten mit Beschäftigten.
+"""
+
+
+def test_another_authoritys_newer_figure_neither_dates_nor_replaces_the_own_one(tmp_path_factory, embedder):
+    documents = {"2024-11-niederschrift.txt": MOBILE_2024, "2025-10-stellungnahme-nordheim.txt": NEIGHBOUR_MOBILE}
+    base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
+    try:
+        answer = draft(base, "Wie viele Vereinbarungen über mobiles Arbeiten bestehen mit Beschäftigten?")
+    finally:
+        base.close()
+    assert "448 Vereinbarungen" in answer.sentences[0].text and answer.sentences[0].note is None
+    assert not answer.citations[0].other_authority
+
+
 def test_the_own_authoritys_passages_are_not_labelled(kb: KnowledgeBase):
     answer = draft(kb, "Wie viele Fahrradabstellplätze gibt es an den Schulen des Landkreises?")
     assert answer.citations and not any(c.other_authority for c in answer.citations)
