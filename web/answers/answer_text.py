@@ -63,7 +63,8 @@ def parse(text: str) -> Paragraphs:
             position = marks.end()
         rest = block[position:].strip()
         if rest:
-            sentences.append(DraftSentence(rest, []))
+            text, note = _without_note(rest)
+            sentences.append(DraftSentence(text, [], note=note))
         if sentences:
             paragraphs.append(sentences)
     return paragraphs

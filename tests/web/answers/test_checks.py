@@ -52,6 +52,16 @@ def test_a_sentence_with_a_wrong_marker_or_a_changed_number_does_not_pass():
     assert "Fundstelle 7" in checks[2].reason
 
 
+def test_a_date_mark_passes_unchecked_only_where_the_core_set_it():
+    figure = "Derzeit können 142 Leistungen der Kreisverwaltung online beantragt werden."
+    machine = [DraftSentence(figure, [1], note="Stand 11/2024")]
+    kept = DraftSentence(figure, [1], note="Stand 11/2024")
+    typed = DraftSentence(figure, [1], note="Stand 01/2026")  # typed by staff: a date the passage does not give
+    (first, second) = check_sentences([[kept, typed]], [cited()], machine)[0]
+    assert (first.state, first.sentence.note) == (SentenceState.BELEGT, "Stand 11/2024")
+    assert second.state == SentenceState.BELEG_PASST_NICHT and second.sentence.text.endswith("(Stand 01/2026)")
+
+
 def test_a_sentence_without_a_marker_is_ohne_beleg_with_what_to_do():
     (check,) = check_sentences([[DraftSentence("Das sehen wir anders.", [])]], [cited()])[0]
     assert check.state == SentenceState.OHNE_BELEG
