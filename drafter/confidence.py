@@ -26,7 +26,8 @@ _FRAME_NOUNS = frozenset(
     "Jahr Jahre Jahren Jahres Frühjahr Sommer Herbst Winter Monat Monate Monaten Zeit Zeitraum Zeitpunkt Stand".split()
 )
 """Nouns that frame a question („auf Grundlage …“, „seit dem Frühjahr 2024“) without naming what it is about:
-that a cited passage lacks them says nothing, so no reason names them."""
+that a cited passage lacks them says nothing, so no reason names them and the outcome model's `nouns_cited`
+does not count them (the model was fitted with this list)."""
 
 _analyzer = GermanAnalyzer()
 _PARTIAL = "Die Fundstellen passen nur teilweise zur Frage; bitte prüfen, ob sie sie beantworten."

@@ -101,6 +101,7 @@ def send_mail_job(job_id: int) -> None:
     job = db.session.get(MailJob, job_id)
     config = current_app.config
     message = compose(job.notification, job.recipient, config["SMTP_FROM"], config["BASE_URL"])
+    db.session.commit()  # no transaction open while the SMTP server takes its time to answer
     try:
         if not _send(message, job):
             return
