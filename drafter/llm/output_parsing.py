@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 
 from drafter.errors import DrafterError
 from drafter.llm.prompting import ABSTENTION_SENTENCE
+from drafter.text_cleaning import collapse_whitespace
 
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
@@ -133,7 +134,7 @@ def _read_sentence(item: object) -> ProposedSentence:
         raise MalformedOutput("ein Satz ohne Text")
     quote = item.get("zitat", item.get("quote", ""))
     return ProposedSentence(
-        text=_INLINE_MARKERS.sub("", text).strip(),
+        text=collapse_whitespace(_INLINE_MARKERS.sub("", text)),  # a line break in a sentence would split it on save
         sources=_read_sources(item.get("quellen", item.get("sources", []))),
         quote=quote.strip() if isinstance(quote, str) else "",
     )

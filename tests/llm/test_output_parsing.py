@@ -76,3 +76,11 @@ def test_sources_in_other_forms_are_read_and_nonsense_stays_invalid():
     assert first.sources == [2, 3]
     assert second.sources == [INVALID_SOURCE]
     assert third.sources == [] and third.quote == ""
+
+
+def test_a_sentence_the_model_breaks_over_lines_stays_one_sentence():
+    raw = '{"saetze": [{"text": "Es gingen\\n\\n42 Anträge   ein.", "quellen": [1], "zitat": "42 Anträge"}]}'
+
+    [sentence] = parse_model_output(raw).sentences
+
+    assert sentence.text == "Es gingen 42 Anträge ein."  # a blank line would split it into two in the editor
