@@ -85,6 +85,13 @@ def _taken_over(host_a: Flask, host_b: Flask, model: type) -> None:
     assert (job.state, job.owner.split(":")[0], job.attempts) == (JobState.DONE, "host-b", 2)
 
 
+def _stop(*hosts: Flask | None) -> None:
+    """Stop the hosts a test started (host B is None when the test failed before starting it)."""
+    for host in hosts:
+        if host is not None:
+            stop_app(host)
+
+
 def _audited(app: Flask, action: str) -> int:
     with app.app_context():
         return len(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all())
@@ -123,9 +130,7 @@ def test_a_drafting_run_that_lost_its_job_adds_no_revision(tmp_path, knowledge_d
         assert LOST in caplog.text
     finally:
         host_a_may_go_on.set()
-        for host in (host_a, host_b):
-            if host is not None:
-                stop_app(host)
+        _stop(host_a, host_b)
         llm.stop()
 
 
@@ -202,9 +207,7 @@ def test_an_ingestion_run_that_lost_its_job_records_nothing(tmp_path, knowledge_
             assert [d.name for d in knowledge_base().documents()].count(NAME) == 1
         assert LOST in caplog.text
     finally:
-        for host in (host_a, host_b):
-            if host is not None:
-                stop_app(host)
+        _stop(host_a, host_b)
 
 
 class SlowPath:
@@ -279,9 +282,7 @@ def test_a_mail_run_that_lost_its_job_while_the_smtp_server_was_slow_to_answer_s
         assert LOST in caplog.text
     finally:
         slow.close()
-        for host in (host_a, host_b):
-            if host is not None:
-                stop_app(host)
+        _stop(host_a, host_b)
 
 
 SCANNED = (  # a different line on every page: lines that recur on each page are dropped as running heads
@@ -340,5 +341,4 @@ def test_an_inquiry_file_run_that_lost_its_job_leaves_the_new_owners_text_and_qu
                 "Wie viele Straßenbäume hat der Kreis 2025 gefällt?"
             ]
     finally:
-        for host in (host_a, host_b):
-            stop_app(host)
+        _stop(host_a, host_b)
