@@ -17,11 +17,15 @@ UNVERIFIED_MARK = "[unbelegt]"
 
 def render_sentence(sentence: DraftSentence) -> str:
     """„Text (Stand 11/2024) [1][2]“, with „[unbelegt]“ after the markers of an unverified sentence."""
-    note = f" ({sentence.note})" if sentence.note else ""
     marks = "".join(f"[{marker}]" for marker in sentence.markers)
     if not sentence.verified:
         marks = f"{marks} {UNVERIFIED_MARK}".strip()
-    return f"{sentence.text}{note} {marks}".strip()
+    return f"{with_note(sentence)} {marks}".strip()
+
+
+def with_note(sentence: DraftSentence) -> str:
+    """The sentence as a reader sees it: with its date mark („… (Stand 11/2024)“) when a newer figure exists."""
+    return f"{sentence.text} ({sentence.note})".strip() if sentence.note else sentence.text
 
 
 def render_answer(sentences: Iterable[DraftSentence]) -> str:

@@ -218,7 +218,8 @@ def choose_sentences(
         return []
     lead = candidates[0]
     read_on = [c for c in candidates if c.hit is lead.hit and c.end == lead.following_end]
-    if lead.following_end is not None and lead.following_end - lead.start <= LEAD_CHARS and not _dated(read_on):
+    dated = any(c.note for c in read_on)  # the next sentence gave way to a newer figure: the lead stops before it
+    if lead.following_end is not None and lead.following_end - lead.start <= LEAD_CHARS and not dated:
         gives = max([lead.features["type_match"], *(c.features["type_match"] for c in read_on)])
         lead = replace(lead, end=lead.following_end, features={**lead.features, "type_match": gives})
     chosen, length = [lead], lead.end - lead.start
@@ -231,11 +232,6 @@ def choose_sentences(
         chosen.append(candidate)
         length += size
     return [lead, *sorted(chosen[1:], key=lambda c: (c.passage_rank, c.start))]
-
-
-def _dated(candidates: list[Candidate]) -> bool:
-    """A sentence marked with its date gave way to a newer figure: the lead does not read on into it."""
-    return any(c.note for c in candidates)
 
 
 def lead_score(features: dict[str, float]) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from drafter.answer_text import with_note
 from drafter.extractive import ABSTENTION_SENTENCE
 from drafter.models import DraftSentence
 
@@ -32,8 +33,7 @@ def render(paragraphs: Paragraphs, *, markers: bool = True) -> str:
 
 def _sentence(sentence: DraftSentence, markers: bool) -> str:
     marks = "".join(f"[{marker}]" for marker in sentence.markers) if markers else ""
-    note = f" ({sentence.note})" if sentence.note else ""
-    return f"{sentence.text}{note} {marks}".strip()
+    return f"{with_note(sentence)} {marks}".strip()
 
 
 def holds_abstention(paragraphs: Paragraphs) -> bool:

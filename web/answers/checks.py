@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from drafter.answer_text import with_note
 from drafter.answer_types import AnswerType, expected_answer_type, gives_answer_type
 from drafter.llm.output_parsing import ProposedSentence
 from drafter.llm.verification import unsupported_numbers, verify_sentences
@@ -115,7 +116,7 @@ def _note_checked(sentence: DraftSentence, dated: set[tuple[str, str]]) -> Draft
     staff is part of the text and checked with it, so an invented date cannot pass as the core's."""
     if sentence.note is None or (sentence.text, sentence.note) in dated:
         return sentence
-    return replace(sentence, text=f"{sentence.text} ({sentence.note})".strip(), note=None)
+    return replace(sentence, text=with_note(sentence), note=None)
 
 
 def checked_paragraphs(

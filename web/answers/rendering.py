@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from drafter.answer_text import with_note
 from web.answers.checks import SentenceCheck, SentenceState
 
 
@@ -23,27 +24,25 @@ class ShownSentence:
 
     `markers` lists the sentence's markers that name a cited passage (a link to it); `unknown` those
     that name none (typed by hand, shown as written). `flag` is „ohne Beleg“ or „Beleg passt nicht“
-    when the check failed, with `reason` saying why. `note` („Stand 11/2024“) dates a figure a newer document
-    states again."""
+    when the check failed, with `reason` saying why. `text` carries the sentence's date mark („… (Stand 11/2024)“)
+    where a newer document states its figure again."""
 
     text: str
     markers: list[int]
     unknown: list[int]
     flag: str | None
     reason: str | None
-    note: str | None = None
 
 
 def answer_paragraphs(checked: list[list[SentenceCheck]], known_markers: set[int]) -> list[list[ShownSentence]]:
     return [
         [
             ShownSentence(
-                text=check.sentence.text,
+                text=with_note(check.sentence),
                 markers=[m for m in check.sentence.markers if m in known_markers],
                 unknown=[m for m in check.sentence.markers if m not in known_markers],
                 flag=None if check.state == SentenceState.BELEGT else check.state.label_de,
                 reason=check.reason,
-                note=check.sentence.note,
             )
             for check in paragraph
         ]
