@@ -4,13 +4,17 @@ a three-answer inquiry approved on one page, an abstaining answer that cannot be
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import select
 
 from drafter.extractive import ABSTENTION
 from drafter.models import DraftSentence
+from tests.test_trust import CARE_STATISTICS, MOBILE_2025
 from tests.web.browser import axe_problems, requires_browser, signed_in
-from tests.web.conftest import sample_app, served
+from tests.web.conftest import login, sample_app, served, wait_for_jobs
+from tests.web.knowledge.test_knowledge import upload
 from web.database import db
 from web.models import Draft, Inquiry, Question
 
@@ -122,3 +126,38 @@ def test_an_answer_with_the_abstention_text_cannot_be_approved(live, browser):
     assert reviewer.locator("button:has-text('Antwort 1 freigeben')").count() == 0
     assert reviewer.locator("text=Freigabe nicht möglich").count() == 1
     assert reviewer.locator(".note-blocking").count() == 1
+
+
+def test_a_quoted_table_shows_a_row_per_line_and_an_older_figure_its_date_in_workspace_and_review(
+    tmp_path, sample_knowledge, embedder, browser
+):
+    app = sample_app(tmp_path, sample_knowledge, embedder)
+    with served(app) as base:  # stops the app afterwards
+        files = [(io.BytesIO(CARE_STATISTICS.encode()), "2026-04-antwort-eingliederungshilfe.txt")]
+        files.append((io.BytesIO(MOBILE_2025.encode()), "2025-09-sachstandsbericht.txt"))
+        upload(login(app, "curator"), files)
+        wait_for_jobs(app)
+        staff = signed_in(browser, base, "staff")
+        inquiry = (
+            "Anfrage\n\n1) Wie viele Leistungsberechtigte der Eingliederungshilfe gibt es zuletzt im Landkreis?\n"
+            "2) Wie viele Beschäftigte haben eine Vereinbarung über mobiles Arbeiten?\n"
+        )
+        record_and_draft(staff, base, "T-2", inquiry, 2)
+        table_id, mobile_id = drafts_of(app, "T-2")
+        staff.goto(f"{base}/answers/{table_id}")
+        shown = staff.locator(".answer-text p").first.inner_text()  # as rendered: one line without pre-line
+        assert "Jahr Leistungsberechtigte\n2022 1.184\n2023 1.231\n2024 1.297\n2025 1.342" in shown
+        assert axe_problems(staff) == []
+        staff.goto(f"{base}/answers/{mobile_id}")
+        assert "(Stand 09/2025)" in staff.locator(".answer-text").inner_text()
+        assert axe_problems(staff) == []
+        for draft_id in (table_id, mobile_id):
+            submit(staff, base, draft_id)
+
+        reviewer = signed_in(browser, base, "reviewer")
+        reviewer.goto(f"{base}/review/")
+        reviewer.click("a:has-text('Anfrage T-2 prüfen') >> nth=0")
+        table = reviewer.locator(f"#antwort-{table_id} .answer-text p").first.inner_text()
+        assert "2024 1.297\n2025 1.342" in table
+        assert "(Stand 09/2025)" in reviewer.locator(f"#antwort-{mobile_id} .answer-text").inner_text()
+        assert axe_problems(reviewer) == []
