@@ -62,3 +62,22 @@ def test_a_clear_keyword_lead_survives_a_small_dense_preference(kb: KnowledgeBas
     assert fused_order(kb, rankings)[0] == "a.txt"
     hit = kb.retriever.fuse(QUERY, rankings, kb._documents(), 1)[0]
     assert (hit.keyword_rank, hit.keyword_score, hit.dense_rank) == (1, 10.0, 2)  # the scores stay explainable
+
+
+def test_a_passage_with_every_word_of_the_question_counts_as_full_evidence(tmp_path: Path, embedder):
+    """The compound splitter guesses „Abtei|lungen“ for „Abteilungen“: parts no passage uses must not make a
+    passage that holds the whole word look as if it missed the question's rarest term."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "akte.txt").write_text(
+        "In jeder Abteilung arbeitet die Kreisverwaltung mit der elektronischen Akte.", encoding="utf-8"
+    )
+    (folder / "rad.txt").write_text("Der Landkreis baut Radwege an den Kreisstraßen aus.", encoding="utf-8")
+    base = KnowledgeBase(replace(Settings.from_env(), data_dir=tmp_path / "data"), embedder)
+    try:
+        assert base.ingest([folder]).ok
+        hits = base.search("In welchen Abteilungen arbeitet die Kreisverwaltung mit der elektronischen Akte?")
+    finally:
+        base.close()
+    assert hits[0].document.name == "akte.txt"
+    assert hits[0].evidence == pytest.approx(1.0)

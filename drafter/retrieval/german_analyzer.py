@@ -78,13 +78,21 @@ class GermanAnalyzer:
 
     def tokens(self, text: str) -> list[str]:
         result: list[str] = []
+        for stem, parts in self.words(text):
+            result.append(stem)
+            result.extend(parts)
+        return result
+
+    def words(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Each content word's stem with the stems of its compound parts: a part stands for its word only
+        when the word itself is not found, so judging evidence needs to know which word a part came from."""
+        result: list[tuple[str, tuple[str, ...]]] = []
         for match in _WORD.finditer(_GENDER_SUFFIX.sub("", text)):
             word = match.group(0).lower()
             if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
                 continue
-            result.append(self._stem(word))
-            if self.decompound and len(word) >= _MIN_COMPOUND and not word.isdigit():
-                result.extend(self._parts(word))
+            compound = self.decompound and len(word) >= _MIN_COMPOUND and not word.isdigit()
+            result.append((self._stem(word), self._parts(word) if compound else ()))
         return result
 
     def _compound_parts(self, word: str, depth: int = 0) -> tuple[str, ...]:

@@ -148,7 +148,7 @@ class HybridRetriever:
         ]
         fused = mix(reciprocal_rank(weighted, s.rrf_k), normalised_scores(weighted), s.score_share)
         passages = self.catalog.passages(list(fused))
-        term_weights = self.keyword_index.idf(sorted(set(self.keyword_index.analyzer.tokens(query))))
+        term_weights = self.keyword_index.term_weights(query)
         positions = [{c: (score, rank) for rank, (c, score) in enumerate(r, 1)} for _, r in weighted]
         hits: dict[str, SearchHit] = {}
         for chunk_id, value in fused.items():

@@ -146,6 +146,19 @@ class KeywordIndex:
         codes = [code for doc_id, code in self._doc_codes.items() if doc_id in doc_ids]
         return np.isin(self._passage_docs, codes)
 
+    def term_weights(self, query: str) -> dict[str, float]:
+        """The query's terms with their inverse document frequency, for judging how well a passage covers it.
+
+        A compound's part that the knowledge base never uses is left out when the whole word is used: the
+        splitter's guess „Abtei|lungen“ for „Abteilungen“ is no word the question asks about, and with the
+        highest weight it would make every passage look as if it missed the question's rarest term."""
+        self._ensure_loaded()
+        terms: set[str] = set()
+        for stem, parts in self.analyzer.words(query):
+            terms.add(stem)
+            terms.update(p for p in parts if stem not in self._vocab or p in self._vocab)
+        return self.idf(sorted(terms))
+
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """Inverse document frequency per token; a token the corpus never uses gets the highest value.
 
