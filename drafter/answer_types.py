@@ -268,5 +268,38 @@ def figures_of(sentence: str, question: str, question_stems: set[str]) -> set[st
     return measured
 
 
+def measured_by(sentence: str) -> dict[str, str]:
+    """Each figure of the sentence (not a year or a date) with what it counts: the unit right after it
+    („15,2 %“), else the stem of the first noun within `FIGURE_WINDOW` words, of its last part when
+    hyphenated („120 Online-Dienste“ → dienst). Unlike `figures_of` it needs no question: it compares two
+    statements of one measure that word it alike, whatever the question asked."""
+    words = _WORD.findall(sentence)
+    result: dict[str, str] = {}
+    for position, word in enumerate(words):
+        token = word.rstrip(".,")
+        after = [w.rstrip(".,") for w in words[position + 1 : position + 1 + FIGURE_WINDOW]]
+        if not token[:1].isdigit() or _YEAR_OR_DATE.match(token) or _is_month(after[:1]) or not after:
+            continue
+        if _UNIT.fullmatch(after[0]):
+            result[token] = after[0].lower()
+            continue
+        noun = next((w for w in after if w[:1].isupper()), None)
+        stem = _analyzer.tokens(noun.split("-")[-1])[:1] if noun else []
+        if stem:
+            result[token] = stem[0]
+    return result
+
+
+_UNIT = re.compile(r"%|prozent|euro|eur|€|mio|mrd|km|m|m²|ha|[kmg]?bit/s", re.IGNORECASE)
+
+
+def statement_words(sentence: str) -> set[str]:
+    """A statement's word stems without its figures and dates: what two statements of one figure share."""
+    return {t for t in _analyzer.tokens(_MONTH_WORD.sub(" ", sentence)) if not t[:1].isdigit()}
+
+
+_MONTH_WORD = re.compile(rf"\b(?:{_MONTHS})\b", re.IGNORECASE)
+
+
 def _is_month(words: list[str]) -> bool:
     return bool(words) and bool(_MONTH.fullmatch(words[0]))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from drafter.config import Settings
-from drafter.extractive import draft_extractive
+from drafter.extractive import NewerSearch, draft_extractive
 from drafter.knowledge_base import KnowledgeBase
 from drafter.models import DraftAnswer, SearchHit, SubQuestion
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from drafter.llm import DraftContext, LLMDrafter
 
 PASSAGES_PER_QUESTION = 8
+NEWER_STATEMENTS = 5
+"""How many passages of later documents are searched for a newer statement of a quoted figure."""
 
 
 def retrieve_evidence(kb: KnowledgeBase, question: SubQuestion, k: int = PASSAGES_PER_QUESTION) -> list[SearchHit]:
@@ -45,7 +47,12 @@ def draft_question(
     hits = retrieve_evidence(kb, question)
     if llm is not None:
         return llm.draft(question, hits, context)
-    return draft_extractive(question, hits, settings.min_evidence, settings.authority_name)
+    return draft_extractive(question, hits, settings.min_evidence, settings.authority_name, newer_search(kb))
+
+
+def newer_search(kb: KnowledgeBase) -> NewerSearch:
+    """How a draft looks up a figure in the documents dated after the one it quotes."""
+    return lambda text, date: kb.search(text, k=NEWER_STATEMENTS, date_from=date)
 
 
 def draft_inquiry(

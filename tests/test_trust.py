@@ -14,10 +14,9 @@ import pytest
 from drafter.answer_types import AnswerType, expected_answer_type
 from drafter.confidence import missing_nouns
 from drafter.config import Settings
-from drafter.extractive import draft_extractive
 from drafter.knowledge_base import KnowledgeBase
 from drafter.models import DocType, DraftAnswer, DraftStatus, SubQuestion
-from drafter.pipeline import retrieve_evidence
+from drafter.pipeline import draft_question
 
 MOBILE_2024 = """Niederschrift über die Sitzung des Ausschusses für Digitales vom 12.11.2024
 
@@ -80,9 +79,8 @@ def kb(tmp_path_factory, embedder) -> KnowledgeBase:
 
 
 def draft(kb: KnowledgeBase, text: str) -> DraftAnswer:
-    question = SubQuestion("1", text)
-    hits = retrieve_evidence(kb, question)
-    return draft_extractive(question, hits, kb.settings.min_evidence, kb.settings.authority_name)
+    """The extractive draft as the command line and the web app make it."""
+    return draft_question(kb, SubQuestion("1", text), kb.settings)
 
 
 def test_a_question_about_something_no_document_mentions_is_not_marked_drafted(kb: KnowledgeBase):
@@ -145,6 +143,54 @@ def test_an_older_figure_is_marked_for_any_question_and_the_lead_does_not_read_o
     answer = draft(e_files_kb, "In welchen Abteilungen arbeitet die Kreisverwaltung bereits vollständig elektronisch?")
     assert any("14 von 21" in s.text and s.note is None for s in answer.sentences)  # the current figure is quoted
     assert all(s.note == "Stand 04/2024" for s in answer.sentences if "6 von 21" in s.text)
+
+
+SERVICES_2024 = """Antwort auf den Antrag nach dem Landestransparenzgesetz vom 12.04.2024
+
+Landkreis Talbach
+
+1. Wie viele Verwaltungsleistungen können online beantragt werden?
+Zum Stichtag 31. März 2024 standen 120 Online-Dienste zur Verfügung. Die Strategie sieht 150 Online-Dienste
+bis Ende 2025 vor.
+"""
+
+SERVICES_2025 = """Sachstandsbericht Onlinezugangsgesetz vom 02.09.2025
+
+Landkreis Talbach
+
+2. Umsetzung des Onlinezugangsgesetzes
+
+Zum Stichtag stehen 158 Online-Dienste zur Verfügung. Im ersten Halbjahr 2025 gingen 45.420 Anträge über
+das Portal ein; das entspricht 34 % aller Anträge.
+"""
+
+SERVICES_NEIGHBOUR = """Bericht der Stadt Nordheim vom 10.01.2026
+
+Stadt Nordheim
+
+Zum Stichtag stehen in der Stadtverwaltung 96 Online-Dienste zur Verfügung.
+"""
+
+
+@pytest.fixture(scope="module")
+def services_kb(tmp_path_factory, embedder) -> KnowledgeBase:
+    documents = {
+        "2024-04-antwort-ltranspg.txt": SERVICES_2024,
+        "2025-09-sachstandsbericht-ozg.txt": SERVICES_2025,
+        "2026-01-bericht-nordheim.txt": SERVICES_NEIGHBOUR,
+    }
+    base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
+    yield base
+    base.close()
+
+
+def test_a_figure_a_later_report_states_in_other_words_than_the_question_leads(services_kb: KnowledgeBase):
+    answer = draft(services_kb, "Wie viele Verwaltungsleistungen können inzwischen online beantragt werden?")
+    assert answer.sentences[0].text == "Zum Stichtag stehen 158 Online-Dienste zur Verfügung."
+    assert answer.citations[0].date == "2025-09-02" and not answer.citations[0].other_authority
+    older = [s for s in answer.sentences if "120 Online-Dienste" in s.text]
+    assert older and all(s.note == "Stand 04/2024" for s in older)
+    assert not any("45.420" in s.text or "96 Online-Dienste" in s.text for s in answer.sentences)
 
 
 def test_another_authoritys_passage_is_labelled_and_never_marked_drafted(kb: KnowledgeBase):
