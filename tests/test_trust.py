@@ -54,6 +54,18 @@ Die Bearbeitungsdauer der Anträge auf Wohngeld beträgt im Durchschnitt sechs W
 """
 
 
+def knowledge_base_fixture(documents: dict[str, str]):
+    """A module-scoped fixture: a Talbach knowledge base of `documents`, built once for the module's tests."""
+
+    @pytest.fixture(scope="module")
+    def fixture(tmp_path_factory, embedder):
+        base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
+        yield base
+        base.close()
+
+    return fixture
+
+
 def talbach_knowledge_base(tmp_path_factory, embedder, documents: dict[str, str]) -> KnowledgeBase:
     """A knowledge base of the Landkreis Talbach holding `documents` (file name → text)."""
     folder = tmp_path_factory.mktemp("dokumente")
@@ -65,17 +77,14 @@ def talbach_knowledge_base(tmp_path_factory, embedder, documents: dict[str, str]
     return base
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory, embedder) -> KnowledgeBase:
-    documents = {
+kb = knowledge_base_fixture(
+    {
         "2024-11-niederschrift.txt": MOBILE_2024,
         "2025-09-sachstandsbericht.txt": MOBILE_2025,
         "2025-02-antwort-radverkehr.txt": BIKES,
         "2025-03-stellungnahme-nordheim.txt": NEIGHBOUR,
     }
-    base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
-    yield base
-    base.close()
+)
 
 
 def draft(kb: KnowledgeBase, text: str) -> DraftAnswer:
@@ -131,12 +140,9 @@ Organisationseinheiten vollständig elektronisch; hinzugekommen sind die Abteilu
 """
 
 
-@pytest.fixture(scope="module")
-def e_files_kb(tmp_path_factory, embedder) -> KnowledgeBase:
-    documents = {"2024-04-antwort-e-akte.txt": E_FILES_2024, "2025-09-sachstandsbericht-e-akte.txt": E_FILES_2025}
-    base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
-    yield base
-    base.close()
+e_files_kb = knowledge_base_fixture(
+    {"2024-04-antwort-e-akte.txt": E_FILES_2024, "2025-09-sachstandsbericht-e-akte.txt": E_FILES_2025}
+)
 
 
 def test_an_older_figure_is_marked_for_any_question_and_the_lead_does_not_read_on_into_it(e_files_kb):
@@ -172,16 +178,13 @@ Zum Stichtag stehen in der Stadtverwaltung 96 Online-Dienste zur Verfügung.
 """
 
 
-@pytest.fixture(scope="module")
-def services_kb(tmp_path_factory, embedder) -> KnowledgeBase:
-    documents = {
+services_kb = knowledge_base_fixture(
+    {
         "2024-04-antwort-ltranspg.txt": SERVICES_2024,
         "2025-09-sachstandsbericht-ozg.txt": SERVICES_2025,
         "2026-01-bericht-nordheim.txt": SERVICES_NEIGHBOUR,
     }
-    base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
-    yield base
-    base.close()
+)
 
 
 def test_a_figure_a_later_report_states_in_other_words_than_the_question_leads(services_kb: KnowledgeBase):
@@ -294,16 +297,13 @@ Im ersten Halbjahr 2025 wurden 61 % der Gebühren für Online-Dienste direkt im 
 """
 
 
-@pytest.fixture(scope="module")
-def figures_kb(tmp_path_factory, embedder) -> KnowledgeBase:
-    documents = {
+figures_kb = knowledge_base_fixture(
+    {
         "2025-03-personalbericht.txt": STAFF_REPORT,
         "2024-11-pressemitteilung.txt": PAYMENT_2024,
         "2025-06-sachstandsbericht.txt": SIGN_IN_2025,
     }
-    base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
-    yield base
-    base.close()
+)
 
 
 def test_a_how_many_question_leads_with_the_count_of_what_it_asks_about(figures_kb: KnowledgeBase):
@@ -392,15 +392,12 @@ Kreisverwaltung online beantragt werden können, ist nicht abzusehen.
 """
 
 
-@pytest.fixture(scope="module")
-def answers_kb(tmp_path_factory, embedder) -> KnowledgeBase:
-    documents = {
+answers_kb = knowledge_base_fixture(
+    {
         "2026-04-antwort-eingliederungshilfe.txt": CARE_STATISTICS,
         "2026-02-antwort-stelle.txt": SELECTION_PANEL,
     }
-    base = talbach_knowledge_base(tmp_path_factory, embedder, documents)
-    yield base
-    base.close()
+)
 
 
 def test_a_how_many_question_answered_by_a_table_quotes_the_table_with_its_header(answers_kb: KnowledgeBase):
@@ -417,11 +414,7 @@ def test_a_who_question_leads_with_the_sentence_that_names_the_people_not_its_ow
     assert answer.sentences[0].text.startswith("Dem Gremium gehörten die Leiterin des Personalamts")
 
 
-@pytest.fixture(scope="module")
-def online_kb(tmp_path_factory, embedder) -> KnowledgeBase:
-    base = talbach_knowledge_base(tmp_path_factory, embedder, {"2026-05-antwort-onlinezugang.txt": ONLINE_SERVICES})
-    yield base
-    base.close()
+online_kb = knowledge_base_fixture({"2026-05-antwort-onlinezugang.txt": ONLINE_SERVICES})
 
 
 def test_a_when_question_is_answered_by_saying_that_no_date_can_be_named(online_kb: KnowledgeBase):
