@@ -416,7 +416,7 @@ def _mark_older_figures(candidates: list[Candidate], question: str) -> None:
     for older in dated:
         if id(older) in superseded:
             older.score -= OLDER_FIGURE_PENALTY
-            older.note = f"Stand {older.hit.document.date[5:7]}/{older.hit.document.date[:4]}"
+            older.note = _stand(older.hit.document.date)
 
 
 def current_figure(chosen: list[Candidate], newer: NewerSearch, own_authority: str | None) -> list[Candidate]:
@@ -467,8 +467,12 @@ def _restated(candidate: Candidate, update: Candidate, counted: set[str]) -> boo
 
 
 def _dated(candidate: Candidate) -> Candidate:
-    date = candidate.hit.document.date or ""
-    return replace(candidate, note=candidate.note or f"Stand {date[5:7]}/{date[:4]}")
+    return replace(candidate, note=candidate.note or _stand(candidate.hit.document.date or ""))
+
+
+def _stand(date: str) -> str:
+    """The mark of an older statement: „Stand 11/2024“ for a document of 2024-11-19."""
+    return f"Stand {date[5:7]}/{date[:4]}"
 
 
 def recency(date: str | None) -> float:
