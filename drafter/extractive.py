@@ -32,6 +32,7 @@ from drafter.models import (
     Chunk,
     ChunkKind,
     Citation,
+    DocumentInfo,
     DraftAnswer,
     DraftSentence,
     DraftStatus,
@@ -134,11 +135,8 @@ def draft_extractive(
         citations.append(citation_for(candidate.hit, marker, candidate.start, candidate.end, own_authority))
         text = collapse_lines(candidate.text) if candidate.table else collapse_whitespace(candidate.text)
         sentences.append(DraftSentence(text=text, markers=[marker], note=candidate.note))
-    foreign = sorted({c.authority or "" for c in citations if c.other_authority})
-    if foreign:
-        judgement = Judgement(DraftStatus.NEEDS_REVIEW, judgement.probability, _foreign_reason(foreign))
-    elif citations[0].superseded:
-        judgement = Judgement(DraftStatus.NEEDS_REVIEW, judgement.probability, SUPERSEDED_REASON)
+    if reason := source_reason(citations):
+        judgement = Judgement(DraftStatus.NEEDS_REVIEW, judgement.probability, reason)
     return DraftAnswer(
         label=question.label,
         question=question.text,
@@ -157,12 +155,17 @@ SUPERSEDED_REASON = (
 )
 
 
-def _foreign_reason(authorities: list[str]) -> str:
-    names = ", ".join(authorities)
-    return (
-        f"Zitiert wird eine Fundstelle einer anderen Behörde ({names}); ihre Angaben dürfen nicht als eigene "
-        "ausgegeben werden. Bitte als fremde Angabe kennzeichnen oder durch eigene Zahlen ersetzen."
-    )
+def source_reason(citations: list[Citation]) -> str | None:
+    """Why a draft citing these passages is never `drafted`, however well they answer: it quotes another
+    authority, whose figures must not pass as the own, or it opens with a document marked superseded."""
+    foreign = sorted({c.authority or "" for c in citations if c.other_authority})
+    if foreign:
+        return (
+            f"Zitiert wird eine Fundstelle einer anderen Behörde ({', '.join(foreign)}); ihre Angaben dürfen "
+            "nicht als eigene ausgegeben werden. Bitte als fremde Angabe kennzeichnen oder durch eigene Zahlen "
+            "ersetzen."
+        )
+    return SUPERSEDED_REASON if citations and citations[0].superseded else None
 
 
 def judge_draft(
@@ -416,7 +419,7 @@ def _mark_older_figures(candidates: list[Candidate], question: str) -> None:
     for older in dated:
         if id(older) in superseded:
             older.score -= OLDER_FIGURE_PENALTY
-            older.note = _stand(older.hit.document.date)
+            older.note = stand(older.hit.document.date)
 
 
 def current_figure(chosen: list[Candidate], newer: NewerSearch, own_authority: str | None) -> list[Candidate]:
@@ -426,38 +429,62 @@ def current_figure(chosen: list[Candidate], newer: NewerSearch, own_authority: s
 
     Retrieval finds what the question's words find. A later report that updates a figure often words it
     unlike the question but like the older statement itself, so the lead is searched for in the documents
-    dated after it. A sentence there states the same figure anew when it counts the same thing (`measured_by`:
-    „Online-Dienste“, „%“) with another number and holds most of the lead's words. Only the own side is
-    compared, as in `_mark_older_figures`, and never a superseded document. The status stays the one judged
-    on the sentences that answer the question's words: the newer sentence restates one of them."""
+    dated after it (`newer_statement`). The status stays the one judged on the sentences that answer the
+    question's words: the newer sentence restates one of them."""
     lead = chosen[0]
     date = lead.hit.document.date
     stated = next((s for s in (lead.text[a:b] for a, b in sentence_spans(lead.text)) if measured_by(s)), None)
     if not date or lead.note or lead.table or stated is None:
         return chosen  # a table's rows are compared by `_mark_older_figures`, with the passages found
-    measures, words = measured_by(stated), statement_words(stated)
-    found = []
-    for hit in newer(collapse_whitespace(stated), date):
-        document = hit.document
-        if not document.date or document.date <= date or document.superseded_by:
-            continue
-        if is_other_authority(document.authority, own_authority) != bool(lead.features["other_authority"]):
-            continue
-        for start, end in sentence_spans(hit.chunk.text):
-            sentence = hit.chunk.text[start:end]
-            counted = measured_by(sentence)
-            same = {number for number, what in counted.items() if what in measures.values()}
-            if not same or same <= set(measures) or not is_quotable(sentence):
-                continue
-            share = len(words & statement_words(sentence)) / len(words) if words else 0.0
-            if share >= SAME_STATEMENT_SHARE:
-                found.append((document.date, share, Candidate(hit, lead.passage_rank, start, end, lead.features)))
-    if not found:
+    found = newer_statement(stated, lead.hit.document, newer(collapse_whitespace(stated), date), own_authority)
+    if found is None:
         return chosen
-    update = max(found, key=lambda item: item[:2])[2]
+    update = Candidate(found.hit, lead.passage_rank, found.start, found.end, lead.features)
     counted = set(measured_by(update.text).values())
     rest = [c for c in chosen[1:] if not _overlap(c, update)]
     return [update, *(_dated(c) if _restated(c, update, counted) else c for c in [lead, *rest])]
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """A sentence of a later document, `hit.chunk.text[start:end]`, that states an earlier figure anew."""
+
+    hit: SearchHit
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.hit.chunk.text[self.start : self.end]
+
+
+def newer_statement(
+    stated: str, document: DocumentInfo, hits: list[SearchHit], own_authority: str | None
+) -> Restatement | None:
+    """The newest sentence of `hits` that states the figure of `stated`, a sentence of `document`, anew: from
+    a later document of the same side (own or other authority) that is not superseded, counting the same thing
+    (`measured_by`: „Online-Dienste“, „%“) with another number and holding `SAME_STATEMENT_SHARE` of its words.
+    Of several of the newest date, the one most like `stated`."""
+    measures, words = measured_by(stated), statement_words(stated)
+    if not measures or not words or not document.date:
+        return None
+    side = is_other_authority(document.authority, own_authority)
+    found = []
+    for hit in hits:
+        later = hit.document
+        if not later.date or later.date <= document.date or later.superseded_by:
+            continue
+        if is_other_authority(later.authority, own_authority) != side:
+            continue
+        for start, end in sentence_spans(hit.chunk.text):
+            sentence = hit.chunk.text[start:end]
+            same = {number for number, what in measured_by(sentence).items() if what in measures.values()}
+            if not same or same <= set(measures) or not is_quotable(sentence):
+                continue
+            share = len(words & statement_words(sentence)) / len(words)
+            if share >= SAME_STATEMENT_SHARE:
+                found.append((later.date, share, Restatement(hit, start, end)))
+    return max(found, key=lambda item: item[:2])[2] if found else None
 
 
 def _restated(candidate: Candidate, update: Candidate, counted: set[str]) -> bool:
@@ -467,10 +494,10 @@ def _restated(candidate: Candidate, update: Candidate, counted: set[str]) -> boo
 
 
 def _dated(candidate: Candidate) -> Candidate:
-    return replace(candidate, note=candidate.note or _stand(candidate.hit.document.date or ""))
+    return replace(candidate, note=candidate.note or stand(candidate.hit.document.date or ""))
 
 
-def _stand(date: str) -> str:
+def stand(date: str) -> str:
     """The mark of an older statement: „Stand 11/2024“ for a document of 2024-11-19."""
     return f"Stand {date[5:7]}/{date[:4]}"
 

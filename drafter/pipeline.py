@@ -46,7 +46,7 @@ def draft_question(
 ) -> DraftAnswer:
     hits = retrieve_evidence(kb, question)
     if llm is not None:
-        return llm.draft(question, hits, context)
+        return llm.draft(question, hits, context, newer_search(kb))
     return draft_extractive(question, hits, settings.min_evidence, settings.authority_name, newer_search(kb))
 
 
@@ -67,7 +67,7 @@ def draft_inquiry(
     llm = llm or llm_drafter(settings)
     if llm is not None and len(questions) > 1:  # the model answers several questions at a time
         jobs = [(question, retrieve_evidence(kb, question)) for question in questions]
-        return llm.draft_all(jobs, context_for=context_for, on_answer=on_answer)
+        return llm.draft_all(jobs, context_for=context_for, on_answer=on_answer, newer=newer_search(kb))
     answers = []
     for question in questions:
         answer = draft_question(kb, question, settings, llm, context_for(question) if context_for else None)

@@ -6,6 +6,9 @@ text nobody tuned on.
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,10 +16,12 @@ import pytest
 
 from drafter.answer_types import AnswerType, expected_answer_type
 from drafter.confidence import missing_nouns
-from drafter.config import Settings
+from drafter.config import LLMSettings, Settings
 from drafter.knowledge_base import KnowledgeBase
+from drafter.llm import LLMDrafter
 from drafter.models import DocType, DraftAnswer, DraftStatus, SubQuestion
 from drafter.pipeline import draft_question
+from tests.llm.fake_llm_server import FakeLLMServer
 
 MOBILE_2024 = """Niederschrift über die Sitzung des Ausschusses für Digitales vom 12.11.2024
 
@@ -194,6 +199,74 @@ def test_a_figure_a_later_report_states_in_other_words_than_the_question_leads(s
     older = [s for s in answer.sentences if "120 Online-Dienste" in s.text]
     assert older and all(s.note == "Stand 04/2024" for s in older)
     assert not any("45.420" in s.text or "96 Online-Dienste" in s.text for s in answer.sentences)
+
+
+@pytest.fixture
+def model_server() -> Iterator[FakeLLMServer]:
+    server = FakeLLMServer("openai").start()
+    yield server
+    server.stop()
+
+
+def model_draft(kb: KnowledgeBase, server: FakeLLMServer, text: str, max_passages: int = 8) -> DraftAnswer:
+    """The draft with a language model answering, as the web app makes it; the model is shown `max_passages`
+    of the retrieved passages."""
+    settings = replace(kb.settings, llm=LLMSettings(url=server.url, model="fake-model", timeout=5.0, retries=0))
+    model = LLMDrafter(settings.llm, settings.min_evidence, settings.authority_name, max_passages=max_passages)
+    return draft_question(kb, SubQuestion("1", text), settings, model)
+
+
+def shown_passages(server: FakeLLMServer) -> dict[int, str]:
+    """Passage number → text of the passages the model was shown in its last request."""
+    prompt = server.requests[-1]["messages"][-1]["content"]
+    return {int(n): text for n, text in re.findall(r"<<<FUNDSTELLE (\d+)>>>(.*?)<<<ENDE FUNDSTELLE", prompt, re.S)}
+
+
+def model_reply(*quotes: tuple[str, int]) -> str:
+    """The model's answer: each quote as a sentence of its own, citing passage `number`."""
+    return json.dumps({"saetze": [{"text": q, "quellen": [n], "zitat": q} for q, n in quotes]}, ensure_ascii=False)
+
+
+SERVICES_QUESTION = "Wie viele Verwaltungsleistungen können inzwischen online beantragt werden?"
+SERVICES_OLD = "Zum Stichtag 31. März 2024 standen 120 Online-Dienste zur Verfügung."
+SERVICES_NEW = "Zum Stichtag stehen 158 Online-Dienste zur Verfügung."
+
+
+def test_the_model_is_shown_the_later_report_that_states_the_figure_anew(services_kb, model_server):
+    model_server.reply_with(model_reply((SERVICES_NEW, 2)))
+    answer = model_draft(services_kb, model_server, SERVICES_QUESTION, max_passages=1)
+
+    shown = shown_passages(model_server)
+    assert SERVICES_OLD in " ".join(shown[1].split()) and SERVICES_NEW in " ".join(shown[2].split())
+    assert "Datum: 2025-09-02" in shown[2]
+    assert answer.sentences[0].text == SERVICES_NEW and answer.sentences[0].note is None
+    assert answer.citations[0].date == "2025-09-02" and answer.sentences[0].verified
+
+
+def test_a_model_answer_with_only_the_older_figure_is_dated_and_left_for_review(services_kb, model_server):
+    model_server.reply_with(model_reply((SERVICES_OLD, 1)))
+    answer = model_draft(services_kb, model_server, SERVICES_QUESTION, max_passages=1)
+
+    assert answer.sentences[0].note == "Stand 04/2024"
+    assert answer.answer.startswith(f"{SERVICES_OLD} (Stand 04/2024) [1]")
+    assert answer.status == DraftStatus.NEEDS_REVIEW
+    assert "Satz 1 nennt den Stand 04/2024" in answer.notice and SERVICES_NEW in answer.notice
+
+
+def test_another_authoritys_passage_the_model_cites_is_labelled(kb, model_server):
+    question = "Wie lange dauert die Bearbeitung eines Antrags auf Wohngeld?"
+    model_server.reply_with("{}")  # first learn which number the model is shown the Nordheim passage under
+    model_draft(kb, model_server, question)
+    number = next(n for n, text in shown_passages(model_server).items() if "sechs Wochen" in text)
+    quote = "Die Bearbeitungsdauer der Anträge auf Wohngeld beträgt im Durchschnitt sechs Wochen."
+    model_server.reply_with(model_reply((quote, number)))
+
+    answer = model_draft(kb, model_server, question)
+
+    assert answer.method == "llm" and answer.sentences[0].verified
+    assert answer.citations[0].other_authority and answer.citations[0].authority == "Stadt Nordheim"
+    assert answer.status == DraftStatus.NEEDS_REVIEW
+    assert answer.notice.count("anderen Behörde (Stadt Nordheim)") == 1
 
 
 def test_another_authoritys_passage_is_labelled_and_never_marked_drafted(kb: KnowledgeBase):

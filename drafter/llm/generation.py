@@ -20,12 +20,12 @@ from langchain_core.messages import BaseMessage
 
 from drafter.answer_text import render_answer
 from drafter.config import LLMSettings
-from drafter.extractive import abstention, draft_extractive
+from drafter.extractive import NewerSearch, abstention, draft_extractive, source_reason
 from drafter.llm.client import build_chat_model
 from drafter.llm.faults import LLMFault, classify
 from drafter.llm.output_parsing import ModelOutput, parse_model_output
 from drafter.llm.prompting import DraftContext, build_messages, number_passages
-from drafter.llm.verification import VerifiedDraft, verify_sentences
+from drafter.llm.verification import VerifiedDraft, date_older_figures, verify_sentences
 from drafter.models import DraftAnswer, DraftStatus, SearchHit, SubQuestion
 
 log = logging.getLogger(__name__)
@@ -58,11 +58,29 @@ class LLMDrafter:
         self._chat_model = chat_model
         self._model_lock = threading.Lock()
 
-    def draft(self, question: SubQuestion, hits: list[SearchHit], context: DraftContext | None = None) -> DraftAnswer:
-        extractive = draft_extractive(question, hits, self.min_evidence, self.own_authority)
+    def draft(
+        self,
+        question: SubQuestion,
+        hits: list[SearchHit],
+        context: DraftContext | None = None,
+        newer: NewerSearch | None = None,
+    ) -> DraftAnswer:
+        """With `newer`, the extractive gate looks its lead figure up in later documents, and the passage that
+        states it anew is shown to the model after the retrieved ones, so the model can give the current figure."""
+        later: dict[str, SearchHit] = {}
+        extractive = draft_extractive(
+            question, hits, self.min_evidence, self.own_authority, _recording(newer, later) if newer else None
+        )
         if extractive.status == DraftStatus.INSUFFICIENT_EVIDENCE:
             return extractive
-        passages = number_passages(hits[: self.max_passages])
+        shown = hits[: self.max_passages]
+        known = {hit.chunk.chunk_id for hit in shown}
+        updates = {
+            c.chunk_id: later[c.chunk_id]
+            for c in extractive.citations
+            if c.chunk_id in later and c.chunk_id not in known
+        }
+        passages = number_passages([*shown, *updates.values()])
         messages = build_messages(question, passages, context)
         fault: LLMFault | None = None
         attempts = 0
@@ -87,13 +105,14 @@ class LLMDrafter:
         jobs: list[tuple[SubQuestion, list[SearchHit]]],
         context_for: Callable[[SubQuestion], DraftContext | None] | None = None,
         on_answer: Callable[[DraftAnswer], None] | None = None,
+        newer: NewerSearch | None = None,
     ) -> list[DraftAnswer]:
         """One answer per job, in job order; `on_answer` is called in this thread as each finishes."""
         answers: dict[int, DraftAnswer] = {}
         workers = max(1, self.settings.concurrency)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drafter-llm") as pool:
             futures = {
-                pool.submit(self.draft, question, hits, context_for(question) if context_for else None): index
+                pool.submit(self.draft, question, hits, context_for(question) if context_for else None, newer): index
                 for index, (question, hits) in enumerate(jobs)
             }
             for future in as_completed(futures):
@@ -128,17 +147,19 @@ class LLMDrafter:
         answer = replace(abstention(question), method="llm")
         if output.abstention:
             return answer
-        verified = verify_sentences(output.sentences, passages, context.guidance if context else [])
+        verified = verify_sentences(output.sentences, passages, context.guidance if context else [], self.own_authority)
+        outdated = date_older_figures(verified, passages, self.own_authority)
+        sources = source_reason(verified.citations)
         return replace(
             answer,
             answer=render_answer(verified.sentences),
             # the model's sentences are never trusted more than the evidence they were written from
             status=DraftStatus.DRAFTED
-            if verified.all_verified and gate.status == DraftStatus.DRAFTED
+            if verified.all_verified and gate.status == DraftStatus.DRAFTED and not outdated and sources is None
             else DraftStatus.NEEDS_REVIEW,
             citations=verified.citations,
             sentences=verified.sentences,
-            notice=_join_notices(gate.notice, _review_notice(verified)),
+            notice=_join_notices(gate.notice, _review_notice(verified), sources, _outdated_notice(outdated)),
         )
 
 
@@ -151,5 +172,21 @@ def _review_notice(draft: VerifiedDraft) -> str | None:
     return f"{subject} nicht belegt und vor dem Versand zu prüfen ({details})."
 
 
+def _outdated_notice(reasons: list[str]) -> str | None:
+    return f"{'; '.join(reasons)}. Bitte die neuere Angabe übernehmen." if reasons else None
+
+
 def _join_notices(*notices: str | None) -> str | None:
-    return " ".join(notice for notice in notices if notice) or None
+    """The notices in order, each once: the gate and the model's answer may name the same foreign passage."""
+    return " ".join(dict.fromkeys(notice for notice in notices if notice)) or None
+
+
+def _recording(newer: NewerSearch, found: dict[str, SearchHit]) -> NewerSearch:
+    """`newer`, keeping every passage it returns in `found` by chunk id."""
+
+    def search(text: str, date: str) -> list[SearchHit]:
+        hits = newer(text, date)
+        found.update((hit.chunk.chunk_id, hit) for hit in hits)
+        return hits
+
+    return search

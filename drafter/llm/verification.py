@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from drafter.extractive import Restatement, citation_for, newer_statement, stand
 from drafter.llm.output_parsing import ProposedSentence
 from drafter.models import ChunkKind, Citation, DraftSentence, SearchHit
+from drafter.text_cleaning import collapse_whitespace
 
 FUZZY_THRESHOLD = 90.0
 # Shorter quotes („die Anzahl“) match almost any passage and prove nothing.
@@ -82,9 +84,13 @@ def unsupported_numbers(sentence: str, evidence: list[str]) -> list[str]:
 
 
 def verify_sentences(
-    proposed: list[ProposedSentence], passages: dict[int, SearchHit], guidance: list[str] | None = None
+    proposed: list[ProposedSentence],
+    passages: dict[int, SearchHit],
+    guidance: list[str] | None = None,
+    own_authority: str | None = None,
 ) -> VerifiedDraft:
-    """Verified sentences and citations; markers are numbered by first use, one per quoted span."""
+    """Verified sentences and citations; markers are numbered by first use, one per quoted span. Citations
+    are labelled like the extractive drafter's: another authority's (against `own_authority`), superseded."""
     draft = VerifiedDraft()
     markers: dict[tuple[str, int, int], int] = {}
     for index, sentence in enumerate(proposed, start=1):
@@ -95,13 +101,46 @@ def verify_sentences(
             key = (hit.chunk.chunk_id, match.start, match.end)
             if key not in markers:
                 markers[key] = len(markers) + 1
-                draft.citations.append(_citation(markers[key], hit, match))
+                draft.citations.append(citation_for(hit, markers[key], match.start, match.end, own_authority))
             if markers[key] not in sentence_markers:
                 sentence_markers.append(markers[key])
         draft.sentences.append(DraftSentence(sentence.text, sentence_markers, verified=problem is None))
         if problem:
             draft.problems.append((index, problem))
     return draft
+
+
+def date_older_figures(draft: VerifiedDraft, passages: dict[int, SearchHit], own_authority: str | None) -> list[str]:
+    """Marks every sentence whose cited figure a later passage among `passages` states anew with its date
+    („Stand 04/2024“), as the extractive drafter does, and returns a German reason for each one whose newer
+    statement the draft cites nowhere: the model would present the older figure as the current one."""
+    hits = {hit.chunk.chunk_id: hit for hit in passages.values()}
+    cited = {citation.marker: citation for citation in draft.citations}
+    reasons = []
+    for number, sentence in enumerate(draft.sentences, start=1):
+        for citation in (cited[marker] for marker in sentence.markers):
+            newer = newer_statement(citation.quote, hits[citation.chunk_id].document, [*hits.values()], own_authority)
+            if newer is None:
+                continue
+            mark = stand(citation.date or "")
+            if mark not in sentence.text:
+                sentence.note = sentence.note or mark
+            if not any(_covers(other, newer) for other in draft.citations):
+                later = newer.hit.document
+                reasons.append(
+                    f"Satz {number} nennt den {mark}; „{later.title or later.name}“ "
+                    f"({stand(later.date or '')}) nennt eine neuere Angabe: „{collapse_whitespace(newer.text)}“"
+                )
+            break
+    return reasons
+
+
+def _covers(citation: Citation, statement: Restatement) -> bool:
+    return (
+        citation.chunk_id == statement.hit.chunk.chunk_id
+        and citation.quote_start < statement.end
+        and statement.start < citation.quote_end
+    )
 
 
 def _check(
@@ -147,23 +186,6 @@ def _matches_guidance(text: str, guidance: list[str]) -> bool:
         ):
             return True
     return False
-
-
-def _citation(marker: int, hit: SearchHit, match: QuoteMatch) -> Citation:
-    passage = hit.chunk.text
-    return Citation(
-        marker=marker,
-        chunk_id=hit.chunk.chunk_id,
-        doc=hit.document.name,
-        title=hit.document.title,
-        passage_text=passage,
-        quote=passage[match.start : match.end],
-        quote_start=match.start,
-        quote_end=match.end,
-        page=hit.chunk.page,
-        doc_type=str(hit.document.doc_type),
-        date=hit.document.date,
-    )
 
 
 def _numbers(text: str) -> list[str]:
