@@ -25,19 +25,31 @@ class AnswerType(StrEnum):
     POLAR = "polar"
     OPEN = "open"
 
+    @property
+    def asked_de(self) -> str:
+        """What the question asks for, as „Gefragt ist …“ names it; empty for an open question."""
+        return {
+            AnswerType.AMOUNT: "ein Betrag",
+            AnswerType.NUMBER: "eine Zahl oder ein Betrag",
+            AnswerType.DATE: "ein Zeitpunkt",
+            AnswerType.AGENT: "eine Person oder Stelle",
+            AnswerType.POLAR: "ein Ja oder Nein",
+            AnswerType.OPEN: "",
+        }[self]
+
     def missing_de(self, elsewhere: bool = False) -> str:
         """The reason a draft is flagged when its first sentence does not give this type; `elsewhere` when
         a later quoted sentence does (the answer should lead, so the draft is still to be checked)."""
-        asked, none = {
-            AnswerType.AMOUNT: ("ein Betrag", "nennt einen"),
-            AnswerType.NUMBER: ("eine Zahl oder ein Betrag", "nennt eine"),
-            AnswerType.DATE: ("ein Zeitpunkt", "nennt ein Datum"),
-            AnswerType.AGENT: ("eine Person oder Stelle", "nennt eine"),
-            AnswerType.POLAR: ("ein Ja oder Nein", "bejaht oder verneint es"),
-            AnswerType.OPEN: ("", ""),
-        }[self]
+        asked = self.asked_de
         if not asked:
             return ""
+        none = {
+            AnswerType.AMOUNT: "nennt einen",
+            AnswerType.NUMBER: "nennt eine",
+            AnswerType.DATE: "nennt ein Datum",
+            AnswerType.AGENT: "nennt eine",
+            AnswerType.POLAR: "bejaht oder verneint es",
+        }[self]
         if elsewhere:
             return f"Gefragt ist {asked}; erst ein späterer zitierter Satz {none}, nicht der erste."
         return f"Gefragt ist {asked}; keine zitierte Fundstelle {none}."

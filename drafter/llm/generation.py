@@ -19,6 +19,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from drafter.answer_text import render_answer
+from drafter.answer_types import AnswerType, answer_strength, expected_answer_type
 from drafter.config import LLMSettings
 from drafter.extractive import NewerSearch, abstention, draft_extractive, source_reason
 from drafter.llm.client import build_chat_model
@@ -26,7 +27,7 @@ from drafter.llm.faults import LLMFault, classify
 from drafter.llm.output_parsing import ModelOutput, parse_model_output
 from drafter.llm.prompting import DraftContext, build_messages, number_passages
 from drafter.llm.verification import VerifiedDraft, date_older_figures, verify_sentences
-from drafter.models import DraftAnswer, DraftStatus, SearchHit, SubQuestion
+from drafter.models import DraftAnswer, DraftSentence, DraftStatus, SearchHit, SubQuestion
 
 log = logging.getLogger(__name__)
 
@@ -148,18 +149,22 @@ class LLMDrafter:
         if output.abstention:
             return answer
         verified = verify_sentences(output.sentences, passages, context.guidance if context else [], self.own_authority)
-        outdated = date_older_figures(verified, passages, self.own_authority)
-        sources = source_reason(verified.citations)
+        outdated = _outdated_notice(date_older_figures(verified, passages, self.own_authority))
+        doubts = [
+            source_reason(verified.citations),
+            _type_missing(question.text, verified.sentences, set(passages[1].term_weights)),
+            outdated,
+        ]
         return replace(
             answer,
             answer=render_answer(verified.sentences),
             # the model's sentences are never trusted more than the evidence they were written from
             status=DraftStatus.DRAFTED
-            if verified.all_verified and gate.status == DraftStatus.DRAFTED and not outdated and sources is None
+            if verified.all_verified and gate.status == DraftStatus.DRAFTED and not any(doubts)
             else DraftStatus.NEEDS_REVIEW,
             citations=verified.citations,
             sentences=verified.sentences,
-            notice=_join_notices(gate.notice, _review_notice(verified), sources, _outdated_notice(outdated)),
+            notice=_join_notices(gate.notice, _review_notice(verified), *doubts),
         )
 
 
@@ -170,6 +175,20 @@ def _review_notice(draft: VerifiedDraft) -> str | None:
     count = len(draft.problems)
     subject = "1 Satz ist" if count == 1 else f"{count} Sätze sind"
     return f"{subject} nicht belegt und vor dem Versand zu prüfen ({details})."
+
+
+def _type_missing(question: str, sentences: list[DraftSentence], question_stems: set[str]) -> str | None:
+    """Why the model's answer does not open with the asked answer type, as the extractive draft is judged: a
+    „Wie viele“ answer whose first sentence names no number is not the answer a user can rely on."""
+    answer_type = expected_answer_type(question)
+    if answer_type == AnswerType.OPEN or not sentences:
+        return None
+    gives = [answer_strength(answer_type, s.text, question, question_stems) > 0 for s in sentences]
+    if gives[0]:
+        return None
+    if any(gives[1:]):
+        return answer_type.missing_de(elsewhere=True)
+    return f"Gefragt ist {answer_type.asked_de}; kein Satz der Antwort nennt das."
 
 
 def _outdated_notice(reasons: list[str]) -> str | None:

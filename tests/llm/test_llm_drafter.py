@@ -105,6 +105,27 @@ def test_quote_from_an_earlier_question_does_not_back_a_statement(openai_server,
     assert answer.sentences[0].verified is False
 
 
+def test_an_answer_to_how_many_that_opens_without_a_number_is_left_for_review(openai_server, hits):
+    vague = ("Anträge nach dem Landestransparenzgesetz wurden vollständig bewilligt.", [1], GRANTED[2])
+    openai_server.reply_with(sentences(vague, RECEIVED))
+
+    answer = drafter_for(openai_server).draft(QUESTION, hits)
+
+    assert [s.verified for s in answer.sentences] == [True, True]
+    assert answer.status == DraftStatus.NEEDS_REVIEW
+    assert "Gefragt ist eine Zahl oder ein Betrag; erst ein späterer zitierter Satz nennt eine" in answer.notice
+
+
+def test_an_answer_to_how_many_without_any_number_says_so(openai_server, hits):
+    vague = ("Anträge nach dem Landestransparenzgesetz wurden vollständig bewilligt.", [1], GRANTED[2])
+    openai_server.reply_with(sentences(vague))
+
+    answer = drafter_for(openai_server).draft(QUESTION, hits)
+
+    assert answer.status == DraftStatus.NEEDS_REVIEW
+    assert "Gefragt ist eine Zahl oder ein Betrag; kein Satz der Antwort nennt das." in answer.notice
+
+
 def test_changed_number_is_flagged(openai_server, hits):
     changed = ("Davon wurden 39 Anträge vollständig bewilligt.", [1], GRANTED[2])
     openai_server.reply_with(sentences(RECEIVED, changed, DURATION))

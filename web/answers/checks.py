@@ -27,14 +27,6 @@ from web.models import CitationRecord, Draft, RevisionOrigin
 LONG_ANSWER_WORDS = 300
 """Above this many words an answer to one question is probably a pasted passage, not an answer."""
 
-_ANSWER_TYPE_DE = {
-    AnswerType.AMOUNT: "einen Betrag",
-    AnswerType.NUMBER: "eine Zahl",
-    AnswerType.DATE: "einen Zeitpunkt",
-    AnswerType.AGENT: "eine Person oder Stelle",
-    AnswerType.POLAR: "ein Ja oder Nein",
-}
-
 
 class SentenceState(StrEnum):
     BELEGT = "belegt"
@@ -163,11 +155,9 @@ def review_notes(draft: Draft, *, max_age_years: int, today: date | None = None)
     answer_type = expected_answer_type(draft.question.text)
     if answer_type != AnswerType.OPEN:
         if any(gives_answer_type(answer_type, s.text) for s in current.sentences):
-            notes.append(Note(f"Gefragt ist {_ANSWER_TYPE_DE[answer_type]}; die Antwort enthält das.", ok=True))
+            notes.append(Note(f"Gefragt ist {answer_type.asked_de}; die Antwort enthält das.", ok=True))
         else:
-            notes.append(
-                Note(f"Gefragt ist {_ANSWER_TYPE_DE[answer_type]}; kein Satz der Antwort nennt das. Bitte ergänzen.")
-            )
+            notes.append(Note(f"Gefragt ist {answer_type.asked_de}; kein Satz der Antwort nennt das. Bitte ergänzen."))
     checked = check_sentences(current.paragraphs, draft.citations, machine_sentences(draft))
     checks = [c for paragraph in checked for c in paragraph]
     without = sum(c.state == SentenceState.OHNE_BELEG for c in checks)

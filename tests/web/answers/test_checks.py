@@ -107,9 +107,9 @@ def test_the_abstention_is_a_blocking_note_first(session):  # noqa: F811
 
 def test_a_number_question_answered_without_a_number_is_noted(session):  # noqa: F811
     draft = one_answer([[DraftSentence("Die Leistungen werden ausgebaut.", [])]])
-    assert any("Gefragt ist eine Zahl; kein Satz" in note for note in notes_of(draft))
+    assert any("Gefragt ist eine Zahl oder ein Betrag; kein Satz" in note for note in notes_of(draft))
     answered = one_answer([[DraftSentence("Es sind 142 Leistungen.", [])]])
-    assert any("Gefragt ist eine Zahl; die Antwort enthält das." in note for note in notes_of(answered))
+    assert any("Gefragt ist eine Zahl oder ein Betrag; die Antwort enthält das." in note for note in notes_of(answered))
 
 
 def test_sentences_without_or_with_a_wrong_source_are_counted(session):  # noqa: F811
