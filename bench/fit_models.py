@@ -66,7 +66,7 @@ LEAD_FEATURES = (
     "length",
     "recency",
 )
-OUTCOME_FEATURES = ("lead_keyword_rank", "focus_in_lead", "nouns_cited")
+OUTCOME_FEATURES = ("lead_keyword_rank", "focus_in_lead", "noun_weight_cited")
 TARGET_PRECISION = 0.9
 L2 = 1.0
 
