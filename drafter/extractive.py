@@ -70,7 +70,12 @@ OLDER_FIGURE_PENALTY = 0.5
 """A figure that a newer document states again gives way to the newer one and is marked with its date."""
 LEAD_CHARS = 350
 """The lead quote reads on into the next sentence of its paragraph while both fit in this many characters:
-a direct answer („Nein.“, „Das hängt von … ab.“) is followed by the sentence that gives its substance."""
+a direct answer („Nein.“, „Das hängt von … ab.“) is followed by the sentence that gives its substance. Another
+lead reads on only into a sentence that shares a word with the question, unless it is short: „Zwischenzeitlich
+haben sich hybride Besprechungsformate durchgesetzt.“ does not belong after the number of encrypted-mail users."""
+SHORT_LEAD_WORDS = 10
+"""A lead of at most this many words reads on whatever follows: „Hier wäre eine elektronische Kommunikation
+wünschenswert.“ says what is wished for only with the sentence after it."""
 RARE_TERMS = 2
 """How many of the question's rarest words a sentence or passage is checked for."""
 SAME_STATEMENT_SHARE = 0.5
@@ -246,7 +251,9 @@ def choose_sentences(
     lead = candidates[0]
     read_on = [c for c in candidates if c.hit is lead.hit and c.end == lead.following_end]
     dated = any(c.note for c in read_on)  # the next sentence gave way to a newer figure: the lead stops before it
-    if lead.following_end is not None and lead.following_end - lead.start <= LEAD_CHARS and not dated:
+    short = len(lead.text.split()) <= SHORT_LEAD_WORDS
+    related = read_on or short or lead.features["direct_answer"]
+    if lead.following_end is not None and lead.following_end - lead.start <= LEAD_CHARS and related and not dated:
         gives = max([lead.features["type_match"], *(c.features["type_match"] for c in read_on)])
         lead = replace(lead, end=lead.following_end, features={**lead.features, "type_match": gives})
     chosen, length = [lead], lead.end - lead.start
@@ -538,13 +545,30 @@ _RECORD_LINE = re.compile(
 """The record of a parliamentary or council paper („Anfrage des Abgeordneten …, eingegangen am …“)."""
 
 
+_REQUESTERS_WORDS = re.compile(
+    r"\b(?:bitte[n]?\s+(?:ich|wir)\s+sie|(?:ich|wir)\s+bitte[n]?\s+sie|beantrage[n]?\s+(?:ich|wir)"
+    r"|(?:ich|wir)\s+beantrage[n]?|dies\s+ist\s+ein\s+antrag|wider\s+erwarten)\b",
+    re.IGNORECASE,
+)
+"""What the requester writes, not the authority: „Sollte diese Anfrage wider Erwarten keine einfache Anfrage sein,
+bitte ich Sie …“ – the request a reply or an FOI portal's page prints above the answers."""
+_PRINTED_QUESTION = re.compile(
+    r"^(?:[A-Za-z]|\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?!wie\s+(?:bereits|schon|oben|unten|berichtet|erwähnt)\b)"
+    r"(?:wie|wann|welche[rsmn]?|was|wer|warum|inwieweit|ob|gibt|ist|sind|wird|werden|kann|können)\b",
+    re.IGNORECASE,
+)
+"""A numbered question of the inquiry that a reply prints without its „?“ („A. Wie viele Fahrzeuge … befinden sich
+im Eigentum …“, its sub-items below it): a numbered item opening with a question word asks."""
+_TRAILING_OFF = re.compile(r"(?:\.\.\.|…)[\"'“”»)\]]*\s*$")
+"""A sentence that trails off („… befinden sich im Eigentum …“) is continued elsewhere: quoted, it says nothing."""
 _SENTENCE_END = re.compile(r"[.!][\"'“”»)\]]*\s*$")
 _BULLETS = ("•", "-", "–", "*")
 
 
 def is_quotable(sentence: str) -> bool:
     """A statement that can stand in an answer: not a question, heading, table row, fragment, greeting or
-    closing formula, and not a report of someone asking („Herr A. fragt, wie viele …“)."""
+    closing formula, not a report of someone asking („Herr A. fragt, wie viele …“) and not the request
+    itself („… bitte ich Sie, mich vorab zu informieren.“)."""
     stripped = sentence.strip()
     if len(stripped.split()) < MIN_QUOTE_WORDS or stripped.endswith("?"):
         return False  # a bare „Ja.“ says nothing once quoted apart from its question
@@ -553,6 +577,8 @@ def is_quotable(sentence: str) -> bool:
         return False  # a heading, or a list item that does not form a sentence
     if "|" in stripped or stripped[:1].islower() or _FORMULA.match(stripped) or _RECORD_LINE.search(stripped):
         return False  # a table row, the rest of a sentence cut off before the passage, a formula
+    if _REQUESTERS_WORDS.search(stripped) or _PRINTED_QUESTION.match(stripped) or _TRAILING_OFF.search(stripped):
+        return False
     if _REPORTED_QUESTION.search(stripped) and re.search(
         r"\b(?:ob|wie|wann|welche\w*|was|warum|inwieweit)\b", stripped
     ):

@@ -494,3 +494,60 @@ def test_a_when_question_is_answered_by_saying_that_no_date_can_be_named(online_
     answer = draft(online_kb, "Ab wann können alle Leistungen der Kreisverwaltung online beantragt werden?")
     assert "nicht abzusehen" in answer.sentences[0].text
     assert "Gefragt ist ein Zeitpunkt" not in (answer.notice or "")
+
+
+CHATBOT_REQUEST = """Anfrage nach dem Landestransparenzgesetz: Chatbot für Bürgeranfragen
+
+Landkreis Talbach
+
+Antrag vom 02.05.2025
+
+Sehr geehrte Damen und Herren,
+bitte teilen Sie mir mit, ob die Kreisverwaltung einen Chatbot für Anfragen von Bürgern plant. Sollte diese
+Anfrage wider Erwarten keine einfache Anfrage sein, bitte ich Sie, mich vorab über den Verwaltungsaufwand
+für die Auskunft zum Chatbot zu informieren.
+
+Antwort vom 20.05.2025
+
+Konkrete Planungen für einen Chatbot gibt es in der Kreisverwaltung noch nicht. Vergleichbare Projekte
+anderer Verwaltungen werden beobachtet.
+"""
+
+FLEET = """Antwort auf die Anfrage der Fraktion zum Fuhrpark vom 10.06.2025
+
+Landkreis Talbach
+
+A. Wie viele Fahrzeuge mit Verbrennungsmotor befinden sich im Eigentum ...
+1. ... der Kreisverwaltung?
+2. ... der kreiseigenen Gesellschaften?
+
+1. Insgesamt befinden sich derzeit 84 Fahrzeuge mit Verbrennungsmotor im Eigentum der Kreisverwaltung
+Talbach. Die Zulassungsstelle hat ihre Öffnungszeiten am Donnerstag bis 18 Uhr verlängert.
+
+2. Bei den kreiseigenen Gesellschaften sind es 37 Fahrzeuge.
+"""
+
+replies_kb = knowledge_base_fixture(
+    {"2025-05-ltranspg-chatbot.txt": CHATBOT_REQUEST, "2025-06-antwort-fuhrpark.txt": FLEET}
+)
+
+
+def test_the_request_an_foi_reply_prints_above_the_answer_is_never_quoted(replies_kb: KnowledgeBase):
+    answer = draft(replies_kb, "Plant die Kreisverwaltung einen Chatbot für Anfragen von Bürgern?")
+    assert answer.sentences[0].text.startswith("Konkrete Planungen für einen Chatbot")
+    assert not any("wider Erwarten" in c.quote or "bitte teilen Sie" in c.quote for c in answer.citations)
+
+
+def test_a_printed_question_without_its_question_mark_is_never_quoted(replies_kb: KnowledgeBase):
+    answer = draft(
+        replies_kb, "Wie viele Fahrzeuge mit Verbrennungsmotor befinden sich im Eigentum der Kreisverwaltung?"
+    )
+    assert answer.sentences[0].text.startswith("Insgesamt befinden sich derzeit 84 Fahrzeuge")
+    assert not any("Wie viele" in c.quote for c in answer.citations)
+
+
+def test_the_lead_does_not_read_on_into_a_sentence_about_something_else(replies_kb: KnowledgeBase):
+    answer = draft(
+        replies_kb, "Wie viele Fahrzeuge mit Verbrennungsmotor befinden sich im Eigentum der Kreisverwaltung?"
+    )
+    assert "Öffnungszeiten" not in answer.sentences[0].text
