@@ -303,6 +303,7 @@ def sentence_candidates(
         chunk = hit.chunk
         body_start = chunk.answer_start if chunk.kind == ChunkKind.QA else 0
         spans = [(body_start + s, body_start + e) for s, e in sentence_spans(chunk.text[body_start:])]
+        spans = [_after_heading(chunk, start, end) for start, end in spans]
         for quote in _quotes(hit, spans, body_start, tables=counts):
             start, end = quote.start, quote.end
             sentence = chunk.text[start:end]
@@ -334,6 +335,19 @@ def sentence_candidates(
             following_end = following[1] if reads_on else None
             result.append(Candidate(hit, rank, start, end, features, following_end=following_end, table=quote.table))
     return result
+
+
+def _after_heading(chunk: Chunk, start: int, end: int) -> tuple[int, int]:
+    """A sentence span without the passage's heading line, which the sentence splitter joins to the first
+    sentence when the passage holds little more than one long line: „Weitere besondere Erfolge“ is not part of
+    the sentence „Einrichtung Vernetzungsplattform … wurde festgestellt, …“."""
+    heading = chunk.heading
+    if not heading or not chunk.text.startswith(f"{heading}\n", start) or start + len(heading) >= end:
+        return start, end
+    if len(heading.split()) >= HEADING_MAX_WORDS:
+        return start, end  # a long first line taken as the heading is the sentence's own first line
+    rest = start + len(heading)
+    return rest + len(chunk.text[rest:end]) - len(chunk.text[rest:end].lstrip()), end
 
 
 @dataclass(frozen=True)

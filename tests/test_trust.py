@@ -551,3 +551,24 @@ def test_the_lead_does_not_read_on_into_a_sentence_about_something_else(replies_
         replies_kb, "Wie viele Fahrzeuge mit Verbrennungsmotor befinden sich im Eigentum der Kreisverwaltung?"
     )
     assert "Öffnungszeiten" not in answer.sentences[0].text
+
+
+NETWORK = """Sachstandsbericht Digitalisierung vom 30.09.2025
+
+Landkreis Talbach
+
+Online-Dienste
+{services}Vernetzung der Beschäftigten
+Aus der Digitalstrategie ging hervor, dass der Wissenstransfer zwischen den Ämtern der Kreisverwaltung zu kurz kommt, weshalb das Digitalteam die offene Vernetzungsplattform „Treffpunkt digital“ eingerichtet hat. Auf der Vernetzungsplattform wurden seit Oktober 2023 elf Projekte der Ämter vorgestellt, zuletzt die elektronische Akte im Jugendamt.
+"""
+SERVICES = "".join(
+    f"Im Jahr {year} kamen {year - 1990} Online-Dienste hinzu, darunter Anträge der Zulassungsstelle und des Sozialamts.\n"
+    for year in range(2005, 2026)
+)
+network_kb = knowledge_base_fixture({"2025-09-sachstandsbericht.txt": NETWORK.format(services=SERVICES)})
+
+
+def test_a_heading_above_a_paragraph_on_one_line_is_not_quoted_as_part_of_its_sentence(network_kb: KnowledgeBase):
+    answer = draft(network_kb, "Warum hat das Digitalteam die Vernetzungsplattform eingerichtet?")
+    assert answer.citations[0].passage_text.startswith("Vernetzung der Beschäftigten\nAus der")  # as in the seeds
+    assert answer.sentences[0].text.startswith("Aus der Digitalstrategie ging hervor")
