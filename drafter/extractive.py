@@ -42,7 +42,7 @@ from drafter.models import (
 from drafter.retrieval.fusion import weighted_coverage
 from drafter.retrieval.german_analyzer import GermanAnalyzer
 from drafter.sentences import sentence_spans
-from drafter.text_cleaning import collapse_lines, collapse_whitespace
+from drafter.text_cleaning import collapse_lines, collapse_whitespace, strip_span
 
 ABSTENTION_SENTENCE = "Die Wissensbasis enthält zu dieser Frage keine belastbaren Informationen."
 """The one sentence that says „no basis“: the extractive drafter uses it, and the LLM must answer with it."""
@@ -252,7 +252,7 @@ def choose_sentences(
     read_on = [c for c in candidates if c.hit is lead.hit and c.end == lead.following_end]
     dated = any(c.note for c in read_on)  # the next sentence gave way to a newer figure: the lead stops before it
     short = len(lead.text.split()) <= SHORT_LEAD_WORDS
-    related = read_on or short or lead.features["direct_answer"]
+    related = bool(read_on) or short or lead.features["direct_answer"] > 0
     if lead.following_end is not None and lead.following_end - lead.start <= LEAD_CHARS and related and not dated:
         gives = max([lead.features["type_match"], *(c.features["type_match"] for c in read_on)])
         lead = replace(lead, end=lead.following_end, features={**lead.features, "type_match": gives})
@@ -346,8 +346,7 @@ def _after_heading(chunk: Chunk, start: int, end: int) -> tuple[int, int]:
         return start, end
     if len(heading.split()) >= HEADING_MAX_WORDS:
         return start, end  # a long first line taken as the heading is the sentence's own first line
-    rest = start + len(heading)
-    return rest + len(chunk.text[rest:end]) - len(chunk.text[rest:end].lstrip()), end
+    return strip_span(chunk.text, start + len(heading), end)
 
 
 @dataclass(frozen=True)
