@@ -127,32 +127,86 @@ def first_date(text: str) -> str | None:
 _SUBJECT_LINE = re.compile(r"^\s*(?:Betreff|Betr\.|Gegenstand)\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
 _LETTERHEAD = re.compile(
     r"^(?:(?:der|die)\s+(?:ober)?(?:bürgermeister|landrat|landrätin|präsident)\w*$|seite\s+\d|tel(?:efon)?\b|fax\b"
-    r"|e-mail\b|www\.|postfach\b|.*\b\d{5}\s+[A-ZÄÖÜ]|.*@|.*\b(?:drucksache|wahlperiode)\b)",
+    r"|e-mail\b|www\.|postfach\b|.*\b\d{5}\s+[A-ZÄÖÜ]|.*@|.*\b(?:drucksache|wahlperiode)\b|-{2,})",
     re.IGNORECASE,
 )
+# Who writes, to whom, and on which form, rather than what about: an organisational unit („Abteilung 3 – Ordnung
+# und Verkehr“), an addressee or requester („Herrn“, „Stadträtin Sabine Zürn (Die Linke)“, „Anfrage der
+# Abgeordneten …“ without a subject after it), a legal basis („gemäß § 46 GO LT“) or a form field („vom: 10.08.2012“).
+_NOT_THE_SUBJECT = re.compile(
+    r"^(?:(?:abteilung|referat|amt|fachbereich|dezernat|stabsstelle|sachgebiet|fachdienst|geschäftsbereich|stadtamt"
+    r"|ortsverwaltung|bürgermeisteramt)\b|allris\b|sessionnet\b|ratsinfo|bürgerinformationssystem"
+    r"|an (?:die|den|das)\b|herrn?\b|frau\b|stadträt(?:in|innen|e)\b|stadtrat\b|abgeordnete[nr]?\b|gemäß\b|§"
+    r"|(?:anfrage|antwort|antrag|stellungnahme)\s+(?:der|des)\b[^:„\"]*$|\S+(?:\s+\S+){0,2}\s*:(?:\s|$))",
+    re.IGNORECASE,
+)
+# The words of a form's printed name („STELLUNGNAHME zur Anfrage“, „Kleine Anfrage zur schriftlichen Beantwortung“,
+# „mit Antwort der Landesregierung“): a line made of these alone names the kind of document, which the type says.
+_FORM_WORDS = frozenset(
+    "anfrage antwort antrag stellungnahme kleine große schriftliche schriftlichen mündliche mündlichen kurzfristige "
+    "kurzfristigen beantwortung pressemitteilung presseinformation medieninformation niederschrift protokoll "
+    "wortprotokoll vorlage beschlussvorlage sitzungsvorlage informationsvorlage mitteilung mitteilungsvorlage "
+    "landesregierung verwaltung namens zur zum zu der die des dem den mit und öffentlich öffentliche inhalt".split()
+)
+_SENTENCE = re.compile(r"^(?:\S+\s+){5,}.*[.!]$")
+_SALUTATION = re.compile(r"^(?:sehr geehrte|guten tag\b|liebe[rs]?\b|hallo\b)", re.IGNORECASE)
+_TITLE_MIN_LETTERS = 8
+_TITLE_MAX_WORDS = 18
 
 
 def document_title(text: str, limit: int = 120) -> str:
-    """What a document is about: its subject line, else its first line that is not letterhead (the authority's
-    name, an address, a contact line, a date, a page number). „Kreisverwaltung Talbach“ names who wrote it,
-    not what it says, and three documents titled so cannot be told apart."""
+    """What a document is about: its subject line, the subject a letter prints above its salutation, else its
+    first line that names a subject. „Kreisverwaltung Talbach“, „Abteilung 3 – Ordnung und Verkehr“ or
+    „STELLUNGNAHME zur Anfrage“ name who wrote it or on which form, not what it says, and seven documents
+    titled so cannot be told apart in a reply's list of sources."""
     subject = _SUBJECT_LINE.search(text)
+    lines = [line.strip() for line in text.splitlines()[:60]]
     if subject and subject.group(1).strip():
-        return _shortened(subject.group(1).strip(), limit)
-    for line in text.splitlines()[:40]:
-        line = line.strip()
-        words = line.split()
-        if len(words) < 2 or not any(ch.isalpha() for ch in line) or _LETTERHEAD.match(line):
-            continue
-        if _AUTHORITY.fullmatch(line) or (line.isupper() and len(words) <= 3) or first_date(line) == _whole_date(line):
-            continue
-        return _shortened(line, limit)
+        start = text[: subject.start(1)].count("\n")
+        return _shortened(_with_continuation([subject.group(1).strip(), *lines[start + 1 :]]), limit)
+    salutation = next((i for i, line in enumerate(lines) if _SALUTATION.match(line)), 0)
+    above = [i for i in range(salutation) if lines[i] and (i == 0 or not lines[i - 1])]
+    candidates = [*above[-1:], *range(len(lines))]
+    for i in candidates:
+        if _SENTENCE.match(lines[i]) and i not in above[-1:]:
+            break  # the text has begun; a line after its first sentence is part of it, not its title
+        if _names_a_subject(lines[i], lines[i - 1] if i else ""):
+            return _shortened(_with_continuation(lines[i:]), limit)
+        if lines[i].isalpha() and lines[i][:1].isupper() and lines[i + 1 : i + 2] and lines[i + 1][:1].islower():
+            return _shortened(_with_continuation(lines[i:]), limit)  # „Niederschrift“ / „über die 7. Sitzung …“
     return ""
 
 
-def _whole_date(line: str) -> str | None:
-    """The date a line consists of („Talbach, 14.03.2025“), or a value no date equals."""
-    return first_date(line) if len(re.sub(r"[\d.,\s]", "", line)) <= 20 else "-"
+def _names_a_subject(line: str, previous: str) -> bool:
+    words = line.split()
+    if sum(ch.isalpha() for ch in line) < _TITLE_MIN_LETTERS or len(words) < 2 or len(words) > _TITLE_MAX_WORDS:
+        return False
+    if previous.endswith(":"):  # the value of a form field printed below its label („Gremium:“)
+        return False
+    if _LETTERHEAD.match(line) or _NOT_THE_SUBJECT.match(line) or _is_date_line(line):
+        return False
+    if _AUTHORITY.fullmatch(line) or (_AUTHORITY.match(line) and len(words) <= 6 and re.search(r"\s[–·,-]\s", line)):
+        return False  # „Kreisverwaltung Talbach – Pressestelle“
+    if (line.isupper() and len(words) <= 3) or line.endswith((".", ":", "/")):
+        return False  # a shouted authority name, a sentence of the text or its lead-in, a unit cut at its end
+    return not {re.sub(r"\W", "", word).lower() for word in words} <= _FORM_WORDS
+
+
+def _with_continuation(lines: list[str]) -> str:
+    """A title printed over two lines: „… im Saarland nach“ / „dem Fahrplanwechsel 2014“, „Niederschrift“ /
+    „über die 7. Sitzung …“. A title does not end in an article or a preposition, nor a lone noun in lower case."""
+    title = lines[0].lstrip("-–• ") or lines[0]
+    following = next((line for line in lines[1:3] if line), "")
+    words = title.split()
+    ends_open = words[-1].isalpha() and words[-1][:1].islower()
+    if following and (ends_open or (len(words) == 1 and following[:1].islower())):
+        return f"{title} {following}"
+    return title
+
+
+def _is_date_line(line: str) -> bool:
+    """A line that is a date and little else („Talbach, 14.03.2025“, „Mainz, 29.09.2024“)."""
+    return first_date(line) is not None and len(re.sub(r"[\d.,\s]", "", line)) <= 20
 
 
 def _shortened(line: str, limit: int) -> str:

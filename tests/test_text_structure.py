@@ -235,7 +235,37 @@ def test_a_table_row_never_labels_the_passages_after_it():
             "Die Kreisverwaltung hat …",
             "Sachstandsbericht Digitalisierung 2025",
         ),
+        (
+            "Kreisverwaltung Talbach\nAbteilung 3 – Ordnung und Verkehr\nReferat 32 – Zulassungsstelle\n\n"
+            "Herrn\nMax Beispiel\nper E-Mail: max@example.org\n\nAktenzeichen: 32-041/23\nTalbach, 10. Oktober 2023\n\n"
+            "Ihr Antrag auf Informationszugang vom 18. September 2023\n\nSehr geehrter Herr Beispiel,",
+            "Ihr Antrag auf Informationszugang vom 18. September 2023",
+        ),
+        (
+            "Pressemitteilung\n\nKreisverwaltung Talbach – Pressestelle\nTalbach, 18. März 2025 – Nr. 031/2025\n\n"
+            "Neue Ladesäulen am Kreishaus\n\nAb Montag können Besucherinnen und Besucher laden.",
+            "Neue Ladesäulen am Kreishaus",
+        ),
+        (
+            "STADT MUSTERSTADT\nDer Oberbürgermeister\n\nSTELLUNGNAHME zur Anfrage\nStadträtin Erika Muster (XY)\n\n"
+            "vom: 01.02.2020\nGremium:\nHauptausschuss Musterstadt\nTermin:\nTOP:\n12.03.2020\n12\nöffentlich\n"
+            "Dez. 1\nSanierung der Sporthalle am Lindenweg\n\n1. Wann beginnt die Sanierung?",
+            "Sanierung der Sporthalle am Lindenweg",
+        ),
+        (
+            "Landtag – 19. Wahlperiode Drucksache 19/100\n\nKleine Anfrage zur schriftlichen Beantwortung\n"
+            "gemäß § 46 Abs. 1 GO LT\nmit Antwort der Landesregierung\nAnfrage der Abgeordneten Erika Muster (XY)\n"
+            "Antwort des Ministeriums für Verkehr\nnamens der Landesregierung\n"
+            "Zustand der Landesstraße 12 zwischen Adorf und\nBdorf\nAnfrage der Abgeordneten Erika Muster (XY), "
+            "eingegangen am 03.06.2026",
+            "Zustand der Landesstraße 12 zwischen Adorf und Bdorf",
+        ),
+        (
+            "Niederschrift\nüber die 3. Sitzung des Kreisausschusses\nam Montag, 3. März 2025\n\nBeginn: 17:00 Uhr",
+            "Niederschrift über die 3. Sitzung des Kreisausschusses",
+        ),
+        ("Haushaltsplan 2025\n\nDer Kreistag hat den Haushaltsplan beschlossen.", "Haushaltsplan 2025"),
     ],
 )
-def test_a_title_comes_from_the_subject_line_or_first_heading_not_the_letterhead(text, title):
+def test_a_title_names_the_subject_not_the_letterhead_the_addressee_or_the_form(text, title):
     assert document_title(text) == title
