@@ -311,7 +311,7 @@ def sentence_candidates(
             direct_answer = chunk.kind == ChunkKind.QA and position == 0  # answers the earlier question directly
             tokens = set(_analyzer.tokens(_context(chunk, sentence, quote.introduction)))
             coverage = weighted_coverage(weights, tokens)
-            if coverage == 0 and not direct_answer:
+            if coverage == 0:  # not even the earlier question it answers shares a word with this one
                 continue
             typed = answer_type != AnswerType.OPEN
             gives = answer_strength(answer_type, sentence, question, set(weights)) if typed else 0.0

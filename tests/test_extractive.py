@@ -54,6 +54,15 @@ def test_no_basis_gives_a_plain_abstention_instead_of_an_unrelated_quote(sample_
     assert answer.answer == ABSTENTION and not answer.citations
 
 
+def test_the_answer_to_an_earlier_question_about_something_else_is_not_quoted(sample_kb: KnowledgeBase):
+    """The reply on cycling and buses answers „Wie hat sich der Rufbus … entwickelt?“ with „Der Rufbus verkehrt seit …“:
+    a date, but no word of it or of that question is about broadband."""
+    question = SubQuestion("4", "Wann beginnt der geförderte Glasfaserausbau in Haselbach?")
+    answer = draft_extractive(question, retrieve_evidence(sample_kb, question), sample_kb.settings.min_evidence)
+    assert not any("Der Rufbus verkehrt" in c.quote for c in answer.citations)
+    assert any("Baubeginn im Jahr 2026" in c.quote for c in answer.citations)
+
+
 def test_the_sample_inquiry_is_drafted_label_by_label(sample_kb: KnowledgeBase):
     text = (KNOWLEDGE / "inquiries" / "2026-anfrage-digitalisierung-fraktion.txt").read_text(encoding="utf-8")
     questions = split_inquiry(text)
