@@ -132,12 +132,14 @@ _LETTERHEAD = re.compile(
 )
 # Who writes, to whom, and on which form, rather than what about: an organisational unit („Abteilung 3 – Ordnung
 # und Verkehr“), an addressee or requester („Herrn“, „Stadträtin Sabine Zürn (Die Linke)“, „Anfrage der
-# Abgeordneten …“ without a subject after it), a legal basis („gemäß § 46 GO LT“) or a form field („vom: 10.08.2012“).
+# Abgeordneten …“ with no „zur …“, „über …“ or „: …“ after it), a legal basis („gemäß § 46 GO LT“) or a form
+# field („vom: 10.08.2012“).
 _NOT_THE_SUBJECT = re.compile(
     r"^(?:(?:abteilung|referat|amt|fachbereich|dezernat|stabsstelle|sachgebiet|fachdienst|geschäftsbereich|stadtamt"
     r"|ortsverwaltung|bürgermeisteramt)\b|allris\b|sessionnet\b|ratsinfo|bürgerinformationssystem"
     r"|an (?:die|den|das)\b|herrn?\b|frau\b|stadträt(?:in|innen|e)\b|stadtrat\b|abgeordnete[nr]?\b|gemäß\b|§"
-    r"|(?:anfrage|antwort|antrag|stellungnahme)\s+(?:der|des)\b[^:„\"]*$|\S+(?:\s+\S+){0,2}\s*:(?:\s|$))",
+    r"|(?:anfrage|antwort|antrag|stellungnahme)\s+(?:der|des)\b(?!.*\b(?:zu[mr]?|über|betreffend|auf\s+die)\s)[^:„\"]*$"
+    r"|\S+(?:\s+\S+){0,2}\s*:(?:\s|$))",
     re.IGNORECASE,
 )
 # The words of a form's printed name („STELLUNGNAHME zur Anfrage“, „Kleine Anfrage zur schriftlichen Beantwortung“,

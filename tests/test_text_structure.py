@@ -265,6 +265,10 @@ def test_a_table_row_never_labels_the_passages_after_it():
             "Niederschrift über die 3. Sitzung des Kreisausschusses",
         ),
         ("Haushaltsplan 2025\n\nDer Kreistag hat den Haushaltsplan beschlossen.", "Haushaltsplan 2025"),
+        (
+            "Landkreis Talbach\nAntwort der Verwaltung zur Anfrage über sichere Schulwege\n\nDie Verwaltung prüft …",
+            "Antwort der Verwaltung zur Anfrage über sichere Schulwege",
+        ),
     ],
 )
 def test_a_title_names_the_subject_not_the_letterhead_the_addressee_or_the_form(text, title):
