@@ -124,84 +124,123 @@ def first_date(text: str) -> str | None:
     return min(candidates)[1] if candidates else None
 
 
-_SUBJECT_LINE = re.compile(r"^\s*(?:Betreff|Betr\.|Gegenstand)\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
+_SUBJECT_LINE = re.compile(r"^[ \t]*(?:Betreff|Betr\.|Gegenstand)[ \t]*:[ \t]*(.*)$", re.IGNORECASE | re.MULTILINE)
 _LETTERHEAD = re.compile(
     r"^(?:(?:der|die)\s+(?:ober)?(?:bürgermeister|landrat|landrätin|präsident)\w*$|seite\s+\d|tel(?:efon)?\b|fax\b"
     r"|e-mail\b|www\.|postfach\b|.*\b\d{5}\s+[A-ZÄÖÜ]|.*@|.*\b(?:drucksache|wahlperiode)\b|-{2,})",
     re.IGNORECASE,
 )
 # Who writes, to whom, and on which form, rather than what about: an organisational unit („Abteilung 3 – Ordnung
-# und Verkehr“), an addressee or requester („Herrn“, „Stadträtin Sabine Zürn (Die Linke)“, „Anfrage der
-# Abgeordneten …“ with no „zur …“, „über …“ or „: …“ after it), a legal basis („gemäß § 46 GO LT“) or a form
-# field („vom: 10.08.2012“).
+# und Verkehr“), a council information system's print header, an address line („An die“), a legal basis („gemäß
+# § 46 GO LT“), who asked or answered („Anfrage der Abgeordneten …“ with no „zur …“, „über …“ or „: …“ after it),
+# or a form field: a known label, or any short label with nothing but a date or number after it.
 _NOT_THE_SUBJECT = re.compile(
     r"^(?:(?:abteilung|referat|amt|fachbereich|dezernat|stabsstelle|sachgebiet|fachdienst|geschäftsbereich|stadtamt"
-    r"|ortsverwaltung|bürgermeisteramt)\b|allris\b|sessionnet\b|ratsinfo|bürgerinformationssystem"
-    r"|an (?:die|den|das)\b|herrn?\b|frau\b|stadträt(?:in|innen|e)\b|stadtrat\b|abgeordnete[nr]?\b|gemäß\b|§"
-    r"|(?:anfrage|antwort|antrag|stellungnahme)\s+(?:der|des)\b(?!.*\b(?:zu[mr]?|über|betreffend|auf\s+die)\s)[^:„\"]*$"
-    r"|\S+(?:\s+\S+){0,2}\s*:(?:\s|$))",
+    r"|ortsverwaltung|bürgermeisteramt)\b|allris\b|sessionnet\b|ratsinfo|bürgerinformationssystem|an (?:die|den|das)\b"
+    r"|gemäß\b|(?:anfrage|antwort|antrag|stellungnahme)\s+(?:der|des)\b(?!.*\b(?:zu[mr]?|über|betreffend|auf\s+die)\s)"
+    r"[^:„\"]*$|(?:vom|von|an|datum|status|anfrage\s+an|aktenzeichen|az\.|ihr\s+zeichen|unser\s+zeichen|gremium|termin"
+    r"|top|vorlage(?:\s+nr\.)?|verantwortlich|eingegangen(?:\s+am)?|beginn|ende|vorsitz|anwesend|schriftführung"
+    r"|beratungsfolge|sitzung|ort)\s*:|\S+(?:\s+\S+){0,2}\s*:[\d\s./:-]*$)",
     re.IGNORECASE,
 )
+_PERSON = re.compile(
+    r"^(?:[Ss]tadträt(?:in|innen|e)|[Ss]tadtrat|[Aa]bgeordnete[nr]?|Herrn?|Frau)(?:\s+Dr\.)?(?:\s+[A-ZÄÖÜ][\w.-]*){1,3}"
+    r"(?:\s*\([^)]*\))?(?:,.*)?$"
+)
+"""An addressee or a requester: „Stadträtin Sabine Zürn (Die Linke)“, „Frau Renate Schneider-Voss, …“."""
+_ADDRESSEE = re.compile(r"^(?:herrn?|frau|an\s+(?:die|den|das))$", re.IGNORECASE)
 # The words of a form's printed name („STELLUNGNAHME zur Anfrage“, „Kleine Anfrage zur schriftlichen Beantwortung“,
-# „mit Antwort der Landesregierung“): a line made of these alone names the kind of document, which the type says.
+# „Pressemitteilung vom 3. März 2025“): a line made of these, figures and months alone names the kind of document,
+# which the type says, not what it is about.
 _FORM_WORDS = frozenset(
     "anfrage antwort antrag stellungnahme kleine große schriftliche schriftlichen mündliche mündlichen kurzfristige "
     "kurzfristigen beantwortung pressemitteilung presseinformation medieninformation niederschrift protokoll "
     "wortprotokoll vorlage beschlussvorlage sitzungsvorlage informationsvorlage mitteilung mitteilungsvorlage "
-    "landesregierung verwaltung namens zur zum zu der die des dem den mit und öffentlich öffentliche inhalt".split()
+    "landesregierung verwaltung namens zur zum zu der die des dem den mit und auf ein eine einer vom am nr "
+    "öffentlich öffentliche inhalt".split()
+    + list(MONTHS)
 )
-_SENTENCE = re.compile(r"^(?:\S+\s+){5,}.*[.!]$")
-_SALUTATION = re.compile(r"^(?:sehr geehrte|guten tag\b|liebe[rs]?\b|hallo\b)", re.IGNORECASE)
+_OPEN_END = frozenset(
+    "der die das des dem den ein eine einer eines einem und oder sowie für von vom zu zur zum im in am an auf aus bei "
+    "beim mit nach über unter vor gegen durch zwischen ohne um seit bis ab".split()
+)
+"""Words a title does not end in: „… im Saarland nach“ goes on in the next line."""
+_SALUTATION = re.compile(r"^(?:sehr\s+geehrte|guten\s+tag\b|hallo\b|liebe[rs]?\s)[^:.?]{0,60}[,!]?$", re.IGNORECASE)
 _TITLE_MIN_LETTERS = 8
 _TITLE_MAX_WORDS = 18
+"""A longer line is running text: the scan for a title stops there."""
 
 
 def document_title(text: str, limit: int = 120) -> str:
     """What a document is about: its subject line, the subject a letter prints above its salutation, else its
-    first line that names a subject. „Kreisverwaltung Talbach“, „Abteilung 3 – Ordnung und Verkehr“ or
-    „STELLUNGNAHME zur Anfrage“ name who wrote it or on which form, not what it says, and seven documents
-    titled so cannot be told apart in a reply's list of sources."""
+    first line, before the text begins, that names a subject. „Kreisverwaltung Talbach“, „Abteilung 3 – Ordnung
+    und Verkehr“ or „STELLUNGNAHME zur Anfrage“ name who wrote it or on which form, not what it says, and seven
+    documents titled so cannot be told apart in a reply's list of sources."""
+    lines = [line.strip() for line in text.split("\n")[:60]]
     subject = _SUBJECT_LINE.search(text)
-    lines = [line.strip() for line in text.splitlines()[:60]]
-    if subject and subject.group(1).strip():
+    if subject and any(ch.isalpha() for ch in subject.group(1)):
         start = text[: subject.start(1)].count("\n")
-        return _shortened(_with_continuation([subject.group(1).strip(), *lines[start + 1 :]]), limit)
-    salutation = next((i for i, line in enumerate(lines) if _SALUTATION.match(line)), 0)
-    above = [i for i in range(salutation) if lines[i] and (i == 0 or not lines[i - 1])]
-    candidates = [*above[-1:], *range(len(lines))]
+        return _shortened(_with_continuation(subject.group(1).strip(), lines[start + 1 :]), limit)
+    salutation = next((i for i, line in enumerate(lines) if _SALUTATION.match(line)), None)
+    candidates = list(range(len(lines) if salutation is None else salutation))
+    block = None if salutation is None else _block_above(lines, salutation)
+    if block is not None:
+        candidates.insert(0, block)
     for i in candidates:
-        if _SENTENCE.match(lines[i]) and i not in above[-1:]:
+        line, rest = lines[i], lines[i + 1 :]
+        if _is_running_text(line) and i != block:
             break  # the text has begun; a line after its first sentence is part of it, not its title
-        if _names_a_subject(lines[i], lines[i - 1] if i else ""):
-            return _shortened(_with_continuation(lines[i:]), limit)
-        if lines[i].isalpha() and lines[i][:1].isupper() and lines[i + 1 : i + 2] and lines[i + 1][:1].islower():
-            return _shortened(_with_continuation(lines[i:]), limit)  # „Niederschrift“ / „über die 7. Sitzung …“
+        if line.isalpha() and line[:1].isupper() and rest and rest[0][:1].islower():
+            line, rest = f"{line} {rest[0]}", rest[1:]  # „Niederschrift“ / „über die 7. Sitzung …“
+        if _names_a_subject(line, lines[i - 1] if i else ""):
+            return _shortened(_with_continuation(line, rest), limit)
     return ""
 
 
-def _names_a_subject(line: str, previous: str) -> bool:
+def _block_above(lines: list[str], salutation: int) -> int | None:
+    """Where the paragraph right above a letter's salutation starts, which is its subject unless it is the
+    address („Max Mustermann / Hauptstraße 5 / 56789 Talbach“)."""
+    end = salutation
+    while end > 0 and not lines[end - 1]:
+        end -= 1
+    start = end
+    while start > 0 and lines[start - 1]:
+        start -= 1
+    block = lines[start:end]
+    if not block or start == 0 or any(_LETTERHEAD.match(line) or _PERSON.match(line) for line in block):
+        return None
+    return start
+
+
+def _is_running_text(line: str) -> bool:
     words = line.split()
-    if sum(ch.isalpha() for ch in line) < _TITLE_MIN_LETTERS or len(words) < 2 or len(words) > _TITLE_MAX_WORDS:
+    return len(words) > _TITLE_MAX_WORDS or (len(words) >= 6 and line.endswith((".", "!")))
+
+
+def _names_a_subject(line: str, previous: str) -> bool:
+    """Whether a line says what the document is about, rather than who wrote it, to whom, when or on which form;
+    `previous` is the line above it, a form field's label when it ends in „:“."""
+    words = line.split()
+    if sum(ch.isalpha() for ch in line) < _TITLE_MIN_LETTERS or not 2 <= len(words) <= _TITLE_MAX_WORDS:
         return False
-    if previous.endswith(":"):  # the value of a form field printed below its label („Gremium:“)
-        return False
-    if _LETTERHEAD.match(line) or _NOT_THE_SUBJECT.match(line) or _is_date_line(line):
+    if previous.endswith(":") or _ADDRESSEE.match(previous) or (words[0][:1].islower() and words[0].islower()):
+        return False  # a form field's value below its label („Gremium:“), a name below „Herrn“, a line going on
+    if _LETTERHEAD.match(line) or _NOT_THE_SUBJECT.match(line) or _PERSON.match(line) or _is_date_line(line):
         return False
     if _AUTHORITY.fullmatch(line) or (_AUTHORITY.match(line) and len(words) <= 6 and re.search(r"\s[–·,-]\s", line)):
         return False  # „Kreisverwaltung Talbach – Pressestelle“
-    if (line.isupper() and len(words) <= 3) or line.endswith((".", ":", "/")):
-        return False  # a shouted authority name, a sentence of the text or its lead-in, a unit cut at its end
-    return not {re.sub(r"\W", "", word).lower() for word in words} <= _FORM_WORDS
+    if (line.isupper() and len(words) <= 3) or line.endswith((".", ":", "/", ",")):
+        return False  # a shouted authority name, a sentence or its lead-in, a unit cut at its end, an address line
+    named = {re.sub(r"\W", "", word).lower() for word in words if not any(ch.isdigit() for ch in word)}
+    return not named - {""} <= _FORM_WORDS
 
 
-def _with_continuation(lines: list[str]) -> str:
-    """A title printed over two lines: „… im Saarland nach“ / „dem Fahrplanwechsel 2014“, „Niederschrift“ /
-    „über die 7. Sitzung …“. A title does not end in an article or a preposition, nor a lone noun in lower case."""
-    title = lines[0].lstrip("-–• ") or lines[0]
-    following = next((line for line in lines[1:3] if line), "")
-    words = title.split()
-    ends_open = words[-1].isalpha() and words[-1][:1].islower()
-    if following and (ends_open or (len(words) == 1 and following[:1].islower())):
+def _with_continuation(title: str, rest: list[str]) -> str:
+    """A title printed over two lines: „… im Saarland nach“ / „dem Fahrplanwechsel 2014“ (PDF text may put a
+    blank line between them)."""
+    title = title.lstrip("-–• ")
+    following = next((line for line in rest[:2] if line), "")
+    if following and title.split()[-1].lower() in _OPEN_END:
         return f"{title} {following}"
     return title
 

@@ -265,6 +265,21 @@ def test_a_table_row_never_labels_the_passages_after_it():
             "Niederschrift über die 3. Sitzung des Kreisausschusses",
         ),
         ("Haushaltsplan 2025\n\nDer Kreistag hat den Haushaltsplan beschlossen.", "Haushaltsplan 2025"),
+        ("Digitalisierung: Stand 2025\n\nDer Kreis hat 158 Dienste online.", "Digitalisierung: Stand 2025"),
+        (
+            "Stadtrat beschließt neuen Haushalt\n\nDer Stadtrat hat den Haushalt beschlossen.",
+            "Stadtrat beschließt neuen Haushalt",
+        ),
+        (
+            "Pressemitteilung\nvom 3. März 2025\n\nNeue Ladesäulen am Kreishaus eröffnet\n\n"
+            "Ab Montag können Besucherinnen und Besucher laden.",
+            "Neue Ladesäulen am Kreishaus eröffnet",
+        ),
+        (
+            "Kreisverwaltung Talbach\n\nSanierung der Sporthalle am Lindenweg\n\nMax Mustermann\nHauptstraße 5\n"
+            "56789 Talbach\n\nSehr geehrter Herr Mustermann,",
+            "Sanierung der Sporthalle am Lindenweg",
+        ),
         (
             "Landkreis Talbach\nAntwort der Verwaltung zur Anfrage über sichere Schulwege\n\nDie Verwaltung prüft …",
             "Antwort der Verwaltung zur Anfrage über sichere Schulwege",
