@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from drafter.models import DocType
+from drafter.text_cleaning import shortened
 
 MONTHS = {
     "januar": 1,
@@ -180,7 +181,7 @@ def document_title(text: str, limit: int = 120) -> str:
     subject = _SUBJECT_LINE.search(text)
     if subject and any(ch.isalpha() for ch in subject.group(1)):
         start = text[: subject.start(1)].count("\n")
-        return _shortened(_with_continuation(subject.group(1).strip(), lines[start + 1 :]), limit)
+        return shortened(_with_continuation(subject.group(1).strip(), lines[start + 1 :]), limit)
     salutation = next((i for i, line in enumerate(lines) if _SALUTATION.match(line)), None)
     candidates = list(range(len(lines) if salutation is None else salutation))
     block = None if salutation is None else _block_above(lines, salutation)
@@ -193,7 +194,7 @@ def document_title(text: str, limit: int = 120) -> str:
         if line.isalpha() and line[:1].isupper() and rest and rest[0][:1].islower():
             line, rest = f"{line} {rest[0]}", rest[1:]  # „Niederschrift“ / „über die 7. Sitzung …“
         if _names_a_subject(line, lines[i - 1] if i else ""):
-            return _shortened(_with_continuation(line, rest), limit)
+            return shortened(_with_continuation(line, rest), limit)
     return ""
 
 
@@ -248,12 +249,6 @@ def _with_continuation(title: str, rest: list[str]) -> str:
 def _is_date_line(line: str) -> bool:
     """A line that is a date and little else („Talbach, 14.03.2025“, „Mainz, 29.09.2024“)."""
     return first_date(line) is not None and len(re.sub(r"[\d.,\s]", "", line)) <= 20
-
-
-def _shortened(line: str, limit: int) -> str:
-    if len(line) <= limit:
-        return line
-    return (line[:limit].rsplit(" ", 1)[0] or line[:limit]).rstrip(" ,;:-") + "…"
 
 
 def first_authority(text: str) -> str | None:

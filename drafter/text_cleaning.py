@@ -121,14 +121,14 @@ def join_hyphenated_break(before: str, after: str) -> tuple[str, str]:
 
 def first_line(text: str, limit: int = 120) -> str:
     """The first non-empty line, shortened at a word boundary; a fallback document title."""
-    for line in text.splitlines():
-        line = line.strip()
-        if line:
-            if len(line) <= limit:
-                return line
-            cut = line[:limit].rsplit(" ", 1)[0] or line[:limit]
-            return cut.rstrip(" ,;:-") + "…"
-    return ""
+    return next((shortened(line.strip(), limit) for line in text.splitlines() if line.strip()), "")
+
+
+def shortened(line: str, limit: int) -> str:
+    """`line` cut at a word boundary to at most `limit` characters and „…“, as a title is shown."""
+    if len(line) <= limit:
+        return line
+    return (line[:limit].rsplit(" ", 1)[0] or line[:limit]).rstrip(" ,;:-") + "…"
 
 
 def collapse_whitespace(text: str) -> str:
