@@ -42,6 +42,8 @@ _WORD_BEFORE = re.compile(r"\w+$")
 # "Bürger- und Unternehmensservice": the hyphen stands for a word part left out (Ergänzungsstrich).
 _ELLIPSIS_CONTINUATION = re.compile(r"(?:und|oder|sowie|noch|bzw\.)(?!\w)")
 _FIRST_TOKEN = re.compile(r"\S+")
+# "CO\n2\n-Einsparungen": PDF extraction puts the subscript of an emission formula on a line of its own.
+_SUBSCRIPT_LINE = re.compile(r"(?<![\w-])(CO|NO|SO|CH|NH|PM)\n(\d{1,2})\n(?=(\w)?)")
 
 
 def normalize_text(text: str, join_hyphenated: bool = True) -> str:
@@ -49,7 +51,8 @@ def normalize_text(text: str, join_hyphenated: bool = True) -> str:
 
     Unicode NFC; invisible characters, soft hyphens and control characters removed;
     non-breaking and other special spaces become spaces; runs of spaces collapse; lines are
-    stripped; words hyphenated across a line break are joined; more than one blank line
+    stripped; words hyphenated across a line break are joined, and so is a formula whose subscript
+    was printed on a line of its own („CO\\n2\\n-Einsparungen“); more than one blank line
     becomes exactly one. `join_hyphenated=False` leaves line-end hyphens alone, for callers
     that still need to remove lines (running headers) before words are joined across them.
     """
@@ -67,9 +70,16 @@ def normalize_text(text: str, join_hyphenated: bool = True) -> str:
         text = _LINE_EDGE_SPACES.sub("\n", text)
     if join_hyphenated:
         text = dehyphenate(text)
+    text = _SUBSCRIPT_LINE.sub(_join_subscript, text)
     if "\n\n\n" in text:
         text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
+
+
+def _join_subscript(match: re.Match[str]) -> str:
+    """„CO2-Einsparungen“, „CO2, Stickoxide“, „CO2 beträgt“: the formula is one word again, and the line
+    it was printed in goes on after it."""
+    return match.group(1) + match.group(2) + (" " if match.group(3) else "")
 
 
 def _contains_any(text: str, characters: str) -> bool:

@@ -146,6 +146,22 @@ def test_words_hyphenated_across_lines_are_joined_sensibly(raw: str, expected: s
     assert normalize_text(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Dezernat 5\nCO\n2\n-Einsparungen durch E-Mobilität", "Dezernat 5\nCO2-Einsparungen durch E-Mobilität"),
+        ("den CO\n2\n- und Feinstaub-Ausstoß senken", "den CO2- und Feinstaub-Ausstoß senken"),
+        ("Ausstoß an CO\n2 \n, Stickoxiden", "Ausstoß an CO2, Stickoxiden"),
+        ("an CO\n2\n beträgt ca. 900 t", "an CO2 beträgt ca. 900 t"),
+        ("Werte für PM\n10\nund NO\n2\n.", "Werte für PM10 und NO2."),
+        ("Siehe Anlage.\n2\nNeue Seite", "Siehe Anlage.\n2\nNeue Seite"),
+    ],
+)
+def test_formula_subscripts_printed_on_their_own_line_rejoin_the_formula(raw: str, expected: str) -> None:
+    """PDF extraction prints the 2 of CO₂ on a line of its own; a quote must not read „CO 2 -Einsparungen“."""
+    assert normalize_text(raw) == expected
+
+
 def test_normalisation_is_idempotent_so_offsets_stay_valid() -> None:
     once = normalize_text("A-\nB-\nc  d\u00ad\n\n\n\ne\u00a0 f\ufb01\x0cg\x00h u\u200b\u0308ber")
     assert normalize_text(once) == once
