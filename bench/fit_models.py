@@ -20,6 +20,7 @@ on all sets and stores the outcome model in drafter/learned/. Never fails a buil
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -36,7 +37,9 @@ sys.path.insert(0, str(ROOT))
 from drafter.answer_types import expected_answer_type  # noqa: E402
 from drafter.config import Settings  # noqa: E402
 from drafter.extractive import (  # noqa: E402
+    NewerSearch,
     choose_sentences,
+    current_figure,
     draft_features,
     lead_score,
     sentence_candidates,
@@ -46,7 +49,7 @@ from drafter.extractive import (  # noqa: E402
 from drafter.knowledge_base import KnowledgeBase  # noqa: E402
 from drafter.learned import LinearModel, model_path  # noqa: E402
 from drafter.models import SearchHit  # noqa: E402
-from drafter.pipeline import PASSAGES_PER_QUESTION  # noqa: E402
+from drafter.pipeline import PASSAGES_PER_QUESTION, newer_search  # noqa: E402
 
 SETS = {
     "dev": ROOT.parent / "shared" / "eval" / "dev",
@@ -95,6 +98,8 @@ class Case:
     question: str
     gold: list[str]
     hits: list[SearchHit]
+    newer: NewerSearch
+    """The draft's lookup of a newer figure, as in drafter.pipeline: a draft is right or wrong by what it cites."""
     generated: bool = False
 
 
@@ -105,9 +110,8 @@ def corpus_paths(set_dir: Path) -> list[Path]:
     return [(set_dir / line.strip()).resolve() for line in lines if line.strip()]
 
 
-def cases_of(name: str, set_dir: Path, data_dir: Path) -> list[Case]:
-    settings = Settings.from_env(data_dir=data_dir)
-    kb = KnowledgeBase(settings)
+def cases_of(name: str, set_dir: Path, kb: KnowledgeBase) -> list[Case]:
+    settings = kb.settings
     if not kb.documents():
         kb.ingest(corpus_paths(set_dir))
     queries = [json.loads(line) for line in (set_dir / "retrieval.jsonl").read_text().splitlines() if line.strip()]
@@ -115,14 +119,18 @@ def cases_of(name: str, set_dir: Path, data_dir: Path) -> list[Case]:
     cases = []
     for query in queries:
         hits = supporting_hits(kb.search(query["question"], k=PASSAGES_PER_QUESTION), settings.min_evidence)
-        cases.append(Case(name, query["question"], query["gold"], hits))
+        cases.append(Case(name, query["question"], query["gold"], hits, newer_search(kb)))
         if query["gold"]:
             holding = {doc_id for doc_id, text in texts.items() if any(norm(g) in text for g in query["gold"])}
             rest = [h for h in kb.search(query["question"], k=40) if h.document.doc_id not in holding]
             hits = supporting_hits(rest[:PASSAGES_PER_QUESTION], settings.min_evidence)
-            cases.append(Case(name, query["question"], [], hits, generated=True))
-    kb.close()
+            cases.append(Case(name, query["question"], [], hits, _without(newer_search(kb), holding), generated=True))
     return cases
+
+
+def _without(search: NewerSearch, removed: set[str]) -> NewerSearch:
+    """The newer-figure lookup of a knowledge base from which the documents `removed` are gone."""
+    return lambda text, date: [h for h in search(text, date) if h.document.doc_id not in removed]
 
 
 def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> LinearModel:
@@ -185,6 +193,7 @@ def drafts(cases: list[Case]) -> list[Drafted]:
         if not chosen:
             continue  # insufficient evidence: the outcome model is never asked
         features = draft_features(case.question, case.hits, chosen)
+        chosen = current_figure(chosen, case.newer, None)
         cited = " ".join(norm(c.hit.chunk.text) for c in chosen)
         right = bool(case.gold) and any(norm(g) in cited for g in case.gold)
         lead_right = bool(case.gold) and holds_answer(case.gold, chosen[0].text)
@@ -230,7 +239,17 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="keep the ingested sets here between runs")
     args = parser.parse_args()
     root = args.cache or Path(tempfile.mkdtemp(prefix="drafter-fit-"))
-    cases = {name: cases_of(name, d, root / name) for name, d in SETS.items() if (d / "retrieval.jsonl").exists()}
+    with contextlib.ExitStack() as open_bases:
+        cases = {}
+        for name, set_dir in SETS.items():
+            if (set_dir / "retrieval.jsonl").exists():
+                kb = KnowledgeBase(Settings.from_env(data_dir=root / name))
+                open_bases.callback(kb.close)
+                cases[name] = cases_of(name, set_dir, kb)
+        report_all(cases, args)
+
+
+def report_all(cases: dict[str, list[Case]], args: argparse.Namespace) -> None:
     judged = {name: drafts([c for c in group if not c.generated]) for name, group in cases.items()}
     generated = {name: drafts([c for c in group if c.generated]) for name, group in cases.items()}
     answerable = {name: sum(1 for c in group if c.gold and not c.generated) for name, group in cases.items()}
