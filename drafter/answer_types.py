@@ -122,9 +122,12 @@ _AGENT = re.compile(
 )
 _POLARITY = re.compile(
     r"\b(?:ja|nein|nicht|kein\w*|nie|niemals|grundsätzlich|möglich|unmöglich|vorgesehen|geplant|beabsichtigt"
-    r"|besteht|bestehen|gibt|liegt|liegen|erfolgt|erfolgte|wurde|wurden|wird|werden|ist|sind)\b",
+    r"|besteht|bestehen|gibt|liegt|liegen|erfolgt|erfolgte|wurde|wurden|wird|werden|ist|sind"
+    r"|werde|würde|würden|sei|seien)\b",
     re.IGNORECASE,
 )
+"""A statement that can say yes or no, also in the reported speech of minutes („…, dass die Eingangspost in der
+Poststelle eingescannt werde“)."""
 
 
 def focus_word(question: str) -> str | None:

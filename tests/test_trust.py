@@ -496,6 +496,27 @@ def test_a_when_question_is_answered_by_saying_that_no_date_can_be_named(online_
     assert "Gefragt ist ein Zeitpunkt" not in (answer.notice or "")
 
 
+MINUTES = """Niederschrift über die 3. Sitzung des Ausschusses für Digitales vom 14.03.2026
+
+Landkreis Talbach
+
+TOP 2: Elektronische Akte
+
+Herr Brandt fragt, wie weit die Einführung der elektronischen Akte ist. Frau Lenz teilt mit, dass die
+Eingangspost für alle Referate mit elektronischer Akte in der Poststelle eingescannt werde. Die übrigen
+Referate folgen bis Ende 2026.
+"""
+
+minutes_kb = knowledge_base_fixture({"2026-03-niederschrift-digitales.txt": MINUTES})
+
+
+def test_a_yes_or_no_given_in_the_reported_speech_of_minutes_is_taken_as_the_answer(minutes_kb: KnowledgeBase):
+    """„…, dass die Eingangspost … eingescannt werde“ affirms; the user is not told that it does not."""
+    answer = draft(minutes_kb, "Wird die eingehende Post in der Poststelle eingescannt?")
+    assert answer.sentences[0].text.startswith("Frau Lenz teilt mit, dass die Eingangspost")
+    assert "bejaht oder verneint" not in (answer.notice or "")
+
+
 CHATBOT_REQUEST = """Anfrage nach dem Landestransparenzgesetz: Chatbot für Bürgeranfragen
 
 Landkreis Talbach
