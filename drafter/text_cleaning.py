@@ -42,8 +42,10 @@ _WORD_BEFORE = re.compile(r"\w+$")
 # "Bürger- und Unternehmensservice": the hyphen stands for a word part left out (Ergänzungsstrich).
 _ELLIPSIS_CONTINUATION = re.compile(r"(?:und|oder|sowie|noch|bzw\.)(?!\w)")
 _FIRST_TOKEN = re.compile(r"\S+")
-# "CO\n2\n-Einsparungen": PDF extraction puts the subscript of an emission formula on a line of its own.
-_SUBSCRIPT_LINE = re.compile(r"(?<![\w-])(CO|NO|SO|CH|NH|PM)\n(\d{1,2})\n(?=(\w)?)")
+# "CO\n2\n-Einsparungen": PDF extraction puts the subscript of an emission formula on a line of its own. Not
+# „SO“ (Sonntag, Südost in timetables) and never before a figure („NO\n2\n12 Uhr“ is a table).
+_SUBSCRIPT_LINE = re.compile(r"(?<![\w-])(CO|NO|CH|NH|PM)\n(\d{1,2})\n(?!\d)")
+_NO_SPACE_BEFORE = frozenset("-\u2010,.;:!?)\n")
 
 
 def normalize_text(text: str, join_hyphenated: bool = True) -> str:
@@ -68,9 +70,9 @@ def normalize_text(text: str, join_hyphenated: bool = True) -> str:
         text = _SPACE_RUN.sub(" ", text)
     if " \n" in text or "\n " in text:
         text = _LINE_EDGE_SPACES.sub("\n", text)
-    if join_hyphenated:
+    if join_hyphenated:  # after running headers are gone: a page number under „NO“ is no subscript
+        text = _SUBSCRIPT_LINE.sub(_join_subscript, text)
         text = dehyphenate(text)
-    text = _SUBSCRIPT_LINE.sub(_join_subscript, text)
     if "\n\n\n" in text:
         text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
@@ -78,8 +80,11 @@ def normalize_text(text: str, join_hyphenated: bool = True) -> str:
 
 def _join_subscript(match: re.Match[str]) -> str:
     """„CO2-Einsparungen“, „CO2, Stickoxide“, „CO2 beträgt“: the formula is one word again, and the line
-    it was printed in goes on after it."""
-    return match.group(1) + match.group(2) + (" " if match.group(3) else "")
+    it was printed in goes on after it; a paragraph break after the formula stays one."""
+    following = match.string[match.end() : match.end() + 1]
+    if following == "\n":
+        return match.group(1) + match.group(2) + "\n"
+    return match.group(1) + match.group(2) + ("" if not following or following in _NO_SPACE_BEFORE else " ")
 
 
 def _contains_any(text: str, characters: str) -> bool:

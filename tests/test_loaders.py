@@ -155,6 +155,10 @@ def test_words_hyphenated_across_lines_are_joined_sensibly(raw: str, expected: s
         ("an CO\n2\n beträgt ca. 900 t", "an CO2 beträgt ca. 900 t"),
         ("Werte für PM\n10\nund NO\n2\n.", "Werte für PM10 und NO2."),
         ("Siehe Anlage.\n2\nNeue Seite", "Siehe Anlage.\n2\nNeue Seite"),
+        ("Reduktion von CO\n2\n\nDer Kreis prüft", "Reduktion von CO2\n\nDer Kreis prüft"),
+        ("Ausstoß an CO\n2\n(Kohlendioxid)", "Ausstoß an CO2 (Kohlendioxid)"),
+        ("Messstelle NO\n10\n12 Uhr", "Messstelle NO\n10\n12 Uhr"),
+        ("Richtung SO\n2\nStadt Talbach", "Richtung SO\n2\nStadt Talbach"),
     ],
 )
 def test_formula_subscripts_printed_on_their_own_line_rejoin_the_formula(raw: str, expected: str) -> None:
