@@ -49,7 +49,7 @@ from drafter.extractive import (  # noqa: E402
 from drafter.knowledge_base import KnowledgeBase  # noqa: E402
 from drafter.learned import LinearModel, model_path  # noqa: E402
 from drafter.models import SearchHit  # noqa: E402
-from drafter.pipeline import PASSAGES_PER_QUESTION, newer_search  # noqa: E402
+from drafter.pipeline import NEWER_STATEMENTS, PASSAGES_PER_QUESTION, newer_search  # noqa: E402
 
 SETS = {
     "dev": ROOT.parent / "shared" / "eval" / "dev",
@@ -124,13 +124,16 @@ def cases_of(name: str, set_dir: Path, kb: KnowledgeBase) -> list[Case]:
             holding = {doc_id for doc_id, text in texts.items() if any(norm(g) in text for g in query["gold"])}
             rest = [h for h in kb.search(query["question"], k=40) if h.document.doc_id not in holding]
             hits = supporting_hits(rest[:PASSAGES_PER_QUESTION], settings.min_evidence)
-            cases.append(Case(name, query["question"], [], hits, _without(newer_search(kb), holding), generated=True))
+            cases.append(Case(name, query["question"], [], hits, _without(kb, holding), generated=True))
     return cases
 
 
-def _without(search: NewerSearch, removed: set[str]) -> NewerSearch:
-    """The newer-figure lookup of a knowledge base from which the documents `removed` are gone."""
-    return lambda text, date: [h for h in search(text, date) if h.document.doc_id not in removed]
+def _without(kb: KnowledgeBase, removed: set[str]) -> NewerSearch:
+    """The newer-figure lookup of the knowledge base as if the documents `removed` were gone: searched wider
+    and then cut, so the removed documents do not push out the later ones it would find without them."""
+    return lambda text, date: [
+        h for h in kb.search(text, k=NEWER_STATEMENTS + 40, date_from=date) if h.document.doc_id not in removed
+    ][:NEWER_STATEMENTS]
 
 
 def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> LinearModel:
@@ -192,12 +195,14 @@ def drafts(cases: list[Case]) -> list[Drafted]:
         chosen = choose_sentences(case.question, case.hits, answer_type)
         if not chosen:
             continue  # insufficient evidence: the outcome model is never asked
+        # Judged, as in drafter.extractive.draft_extractive, on the sentences before the newer figure is looked up;
+        # right or wrong by what the draft then cites.
         features = draft_features(case.question, case.hits, chosen)
+        typed = type_missing(answer_type, chosen) is None
         chosen = current_figure(chosen, case.newer, None)
         cited = " ".join(norm(c.hit.chunk.text) for c in chosen)
         right = bool(case.gold) and any(norm(g) in cited for g in case.gold)
         lead_right = bool(case.gold) and holds_answer(case.gold, chosen[0].text)
-        typed = type_missing(answer_type, chosen) is None
         result.append(Drafted(case, features, right, lead_right, typed))
     return result
 
@@ -250,6 +255,7 @@ def main() -> None:
 
 
 def report_all(cases: dict[str, list[Case]], args: argparse.Namespace) -> None:
+    """Print every figure leave-one-set-out; with `--write`, fit on all sets and store the model."""
     judged = {name: drafts([c for c in group if not c.generated]) for name, group in cases.items()}
     generated = {name: drafts([c for c in group if c.generated]) for name, group in cases.items()}
     answerable = {name: sum(1 for c in group if c.gold and not c.generated) for name, group in cases.items()}

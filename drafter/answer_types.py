@@ -123,11 +123,12 @@ _AGENT = re.compile(
 _POLARITY = re.compile(
     r"\b(?:ja|nein|nicht|kein\w*|nie|niemals|grundsätzlich|möglich|unmöglich|vorgesehen|geplant|beabsichtigt"
     r"|besteht|bestehen|gibt|liegt|liegen|erfolgt|erfolgte|wurde|wurden|wird|werden|ist|sind"
-    r"|werde|würde|würden|sei|seien)\b",
+    r"|werde|sei|seien)\b",
     re.IGNORECASE,
 )
 """A statement that can say yes or no, also in the reported speech of minutes („…, dass die Eingangspost in der
-Poststelle eingescannt werde“)."""
+Poststelle eingescannt werde“); not a hypothetical („… würde 50.000 Euro kosten“). A reported question („fragt,
+ob …“) is never quoted at all (`drafter.extractive.is_quotable`)."""
 
 
 def focus_word(question: str) -> str | None:
