@@ -45,7 +45,7 @@ _FIRST_TOKEN = re.compile(r"\S+")
 # "CO\n2\n-Einsparungen": PDF extraction puts the subscript of an emission formula on a line of its own. Not
 # „SO“ (Sonntag, Südost in timetables) and never before a figure („NO\n2\n12 Uhr“ is a table).
 _SUBSCRIPT_LINE = re.compile(r"(?<![\w-])(CO|NO|CH|NH|PM)\n(\d{1,2})\n(?!\d)")
-_NO_SPACE_BEFORE = frozenset("-\u2010,.;:!?)\n")
+_NO_SPACE_BEFORE = frozenset("-\u2010,.;:!?)")
 
 
 def normalize_text(text: str, join_hyphenated: bool = True) -> str:
@@ -82,9 +82,8 @@ def _join_subscript(match: re.Match[str]) -> str:
     """„CO2-Einsparungen“, „CO2, Stickoxide“, „CO2 beträgt“: the formula is one word again, and the line
     it was printed in goes on after it; a paragraph break after the formula stays one."""
     following = match.string[match.end() : match.end() + 1]
-    if following == "\n":
-        return match.group(1) + match.group(2) + "\n"
-    return match.group(1) + match.group(2) + ("" if not following or following in _NO_SPACE_BEFORE else " ")
+    gap = "\n" if following == "\n" else "" if not following or following in _NO_SPACE_BEFORE else " "
+    return match.group(1) + match.group(2) + gap
 
 
 def _contains_any(text: str, characters: str) -> bool:
