@@ -593,3 +593,21 @@ def test_a_heading_above_a_paragraph_on_one_line_is_not_quoted_as_part_of_its_se
     answer = draft(network_kb, "Warum hat das Digitalteam die Vernetzungsplattform eingerichtet?")
     assert answer.citations[0].passage_text.startswith("Vernetzung der Beschäftigten\nAus der")  # as in the seeds
     assert answer.sentences[0].text.startswith("Aus der Digitalstrategie ging hervor")
+
+
+SCHOOLS = """Antwort auf die Bürgeranfrage zur Sanierung der Grundschulen vom 12.05.2025
+
+Landkreis Talbach
+
+Die Sanierung der Grundschule Eichtal wird nach heutiger Planung im Sommer 2028 abgeschlossen sein.
+Der Beginn der Sanierung der Grundschule Eichtal ist für März 2027 vorgesehen. Die Grundschule
+Birkenau wurde bereits im Jahr 2024 saniert.
+"""
+
+schools_kb = knowledge_base_fixture({"2025-05-antwort-grundschulen.txt": SCHOOLS})
+
+
+def test_a_question_asking_when_something_begins_leads_with_the_start_not_the_end(schools_kb: KnowledgeBase):
+    """„Wann beginnt …“ is answered by the „Beginn“: the verb's „-t“ does not hide it from the question."""
+    answer = draft(schools_kb, "Wann beginnt die Sanierung der Grundschule Eichtal?")
+    assert answer.sentences[0].text.startswith("Der Beginn der Sanierung der Grundschule Eichtal ist für März 2027")

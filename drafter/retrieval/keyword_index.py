@@ -36,6 +36,8 @@ from drafter.retrieval.german_analyzer import GermanAnalyzer
 log = logging.getLogger(__name__)
 _IDS_FILE = "chunk_ids.json"
 _VERSION_FILE = "catalog_version.json"
+_MIN_VERB_STEM = 4
+"""Shorter, a stem without its „-t“ is no verb's: „Amt“ is not „am“, „Gast“ not „gas“."""
 
 
 class KeywordIndex:
@@ -129,7 +131,7 @@ class KeywordIndex:
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Top `k` (chunk_id, score) pairs with a positive score; `allowed` is a boolean mask over passages."""
         self._ensure_loaded()
-        tokens = [t for t in self.analyzer.tokens(query) if t in self._vocab]
+        tokens = [known for token in self.analyzer.tokens(query) if (known := self._known_form(token))]
         if self._bm25 is None or not tokens:
             return []
         scores = self._bm25.get_scores(tokens)
@@ -155,9 +157,20 @@ class KeywordIndex:
         self._ensure_loaded()
         terms: set[str] = set()
         for stem, parts in self.analyzer.words(query):
-            terms.add(stem)
-            terms.update(p for p in parts if stem not in self._vocab or p in self._vocab)
+            known = self._known_form(stem)
+            terms.add(known or stem)
+            terms.update(p for p in parts if not known or p in self._vocab)
         return self.idf(sorted(terms))
+
+    def _known_form(self, stem: str) -> str | None:
+        """The stem as the knowledge base uses it, or None. The Snowball stemmer keeps a verb's „-t“
+        („beginnt“, „betreibt“, „bezahlt“), so a question asking when something „beginnt“ would miss the
+        „Beginn“ that answers it; a stem no passage uses is therefore also looked up without its „-t“ and
+        with one added."""
+        if stem in self._vocab:
+            return stem
+        variants = (stem[:-1], stem.removesuffix("et")) if stem.endswith("t") else (f"{stem}t",)
+        return next((v for v in variants if len(v) >= _MIN_VERB_STEM and v in self._vocab), None)
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """Inverse document frequency per token; a token the corpus never uses gets the highest value.
