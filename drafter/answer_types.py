@@ -131,11 +131,23 @@ Poststelle eingescannt werde“); not a hypothetical („… würde 50.000 Euro 
 ob …“) is never quoted at all (`drafter.extractive.is_quotable`)."""
 
 
+FRAME_NOUNS = frozenset(
+    "Grundlage Rahmen Zusammenhang Hinblick Bezug Blick Sicht Fall Falle Art Weise Form Frage Anfrage Antwort "
+    "Jahr Jahre Jahren Jahres Frühjahr Sommer Herbst Winter Monat Monate Monaten Zeit Zeitraum Zeitpunkt Stand "
+    "Anteil Anzahl Zahl Höhe Umfang Datum Betrag Summe".split()
+)
+"""Nouns that frame a question („auf Grundlage …“, „seit dem Frühjahr 2024“, „Wie ist der Stand bei …“) or name
+the kind of answer it asks for („Welcher Anteil der Bauanträge …“, „Ab welchem Datum …“) without naming what it is
+about: „62 Prozent der Bauanträge“ answers without the word „Anteil“. So none is the question's focus, no reason
+names them, and the outcome model's `noun_weight_cited` does not count them (the model was fitted with this list)."""
+
+
 def focus_word(question: str) -> str | None:
     """The first noun of a question after its opening word: what it asks about („Wie viele *Parkplätze* …“).
-    German capitalises nouns, so the first capitalised word after the first one is a good guess."""
+    German capitalises nouns, so the first capitalised word after the first one is a good guess, unless it
+    only frames the question or names the kind of answer („Wie ist der *Stand* bei der *Einführung* …“)."""
     for word in re.findall(r"[\wÄÖÜäöüß-]+", question)[1:]:
-        if word[:1].isupper() and len(word) > 2 and not _PRONOUN.match(word):
+        if word[:1].isupper() and len(word) > 2 and not _PRONOUN.match(word) and word not in FRAME_NOUNS:
             return word
     return None
 

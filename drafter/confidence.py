@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drafter.answer_types import focus_word
+from drafter.answer_types import FRAME_NOUNS, focus_word
 from drafter.chunking import index_text
 from drafter.learned import LinearModel
 from drafter.models import DraftStatus, SearchHit
@@ -21,14 +21,6 @@ from drafter.retrieval.german_analyzer import GermanAnalyzer
 
 MISSING_NOUNS_SHOWN = 2
 """How many of the question's nouns that no cited passage uses a reason names."""
-
-_FRAME_NOUNS = frozenset(
-    "Grundlage Rahmen Zusammenhang Hinblick Bezug Blick Sicht Fall Falle Art Weise Form Frage Anfrage Antwort "
-    "Jahr Jahre Jahren Jahres Frühjahr Sommer Herbst Winter Monat Monate Monaten Zeit Zeitraum Zeitpunkt Stand".split()
-)
-"""Nouns that frame a question („auf Grundlage …“, „seit dem Frühjahr 2024“) without naming what it is about:
-that a cited passage lacks them says nothing, so no reason names them and the outcome model's `noun_weight_cited`
-does not count them (the model was fitted with this list)."""
 
 _analyzer = GermanAnalyzer()
 _PARTIAL = "Die Fundstellen passen nur teilweise zur Frage; bitte prüfen, ob sie sie beantworten."
@@ -135,7 +127,7 @@ def question_nouns(question: str, hits: list[SearchHit]) -> dict[str, str]:
     found: dict[str, str] = {}
     for word in re.findall(r"[\wÄÖÜäöüß][\wÄÖÜäöüß-]*", question)[1:]:
         stems = _analyzer.tokens(word)
-        if word[:1].isupper() and stems and word not in found and word not in _FRAME_NOUNS:
+        if word[:1].isupper() and stems and word not in found and word not in FRAME_NOUNS:
             found[word] = stems[0]
     weight = _rarity(hits)
     return dict(sorted(found.items(), key=lambda item: -weight(item[1])))

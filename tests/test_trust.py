@@ -611,3 +611,33 @@ def test_a_question_asking_when_something_begins_leads_with_the_start_not_the_en
     """„Wann beginnt …“ is answered by the „Beginn“: the verb's „-t“ does not hide it from the question."""
     answer = draft(schools_kb, "Wann beginnt die Sanierung der Grundschule Eichtal?")
     assert answer.sentences[0].text.startswith("Der Beginn der Sanierung der Grundschule Eichtal ist für März 2027")
+
+
+BUILDING_PERMITS = """Sachstandsbericht Digitalisierung der Bauaufsicht vom 15.01.2026
+
+Landkreis Talbach
+
+Im Jahr 2025 wurden 62 Prozent der Bauanträge digital über das Bauportal eingereicht. Die Bauaufsicht
+prüft die Unterlagen vollständig in der elektronischen Akte. Für Rückfragen steht das Bürgerbüro zur Verfügung.
+Die Einführung der elektronischen Akte in der Bauaufsicht ist abgeschlossen; seit März 2025 werden keine
+Papierakten mehr angelegt.
+"""
+
+permits_kb = knowledge_base_fixture({"2026-01-sachstand-bauaufsicht.txt": BUILDING_PERMITS})
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Welcher Anteil der Bauanträge wird digital eingereicht?", "Im Jahr 2025 wurden 62 Prozent der Bauanträge"),
+        ("Wie ist der Stand bei der Einführung der elektronischen Akte?", "Die Einführung der elektronischen Akte"),
+    ],
+)
+def test_a_plain_answer_is_marked_drafted_when_the_question_names_the_kind_of_answer_first(
+    permits_kb: KnowledgeBase, question: str, answer: str
+):
+    """„Welcher *Anteil* der Bauanträge …“ asks about the Bauanträge, „Wie ist der *Stand* bei der Einführung …“
+    about the introduction: that the answering sentence does not repeat „Anteil“ or „Stand“ is no doubt."""
+    drafted = draft(permits_kb, question)
+    assert drafted.sentences[0].text.startswith(answer)
+    assert drafted.status == DraftStatus.DRAFTED, drafted.notice
