@@ -39,10 +39,12 @@ from drafter.config import Settings  # noqa: E402
 from drafter.extractive import (  # noqa: E402
     NewerSearch,
     choose_sentences,
+    citation_for,
     current_figure,
     draft_features,
     lead_score,
     sentence_candidates,
+    source_reason,
     supporting_hits,
     type_missing,
 )
@@ -184,8 +186,9 @@ class Drafted:
     features: dict[str, float]
     right: bool
     lead_right: bool
-    typed: bool
-    """A quoted sentence gives the asked answer type; without one a draft is never marked `drafted`."""
+    eligible: bool
+    """The first sentence gives the asked answer type and no cited source rules the draft out (a citizen's
+    contribution, a superseded document: `drafter.extractive.source_reason`); else it is never `drafted`."""
 
 
 def drafts(cases: list[Case]) -> list[Drafted]:
@@ -200,10 +203,12 @@ def drafts(cases: list[Case]) -> list[Drafted]:
         features = draft_features(case.question, case.hits, chosen)
         typed = type_missing(answer_type, chosen) is None
         chosen = current_figure(chosen, case.newer, None)
+        citations = [citation_for(c.hit, 1, c.start, c.end) for c in chosen]
+        eligible = typed and source_reason(citations) is None
         cited = " ".join(norm(c.hit.chunk.text) for c in chosen)
         right = bool(case.gold) and any(norm(g) in cited for g in case.gold)
         lead_right = bool(case.gold) and holds_answer(case.gold, chosen[0].text)
-        result.append(Drafted(case, features, right, lead_right, typed))
+        result.append(Drafted(case, features, right, lead_right, eligible))
     return result
 
 
@@ -211,7 +216,7 @@ def fit_outcome(train: list[Drafted]) -> LinearModel:
     x = np.array([[d.features[f] for f in OUTCOME_FEATURES] for d in train])
     y = np.array([float(d.right) for d in train])
     model = fit(x, y, OUTCOME_FEATURES)
-    probabilities = sorted(((model.probability(d.features), d.right) for d in train if d.typed), reverse=True)
+    probabilities = sorted(((model.probability(d.features), d.right) for d in train if d.eligible), reverse=True)
     threshold, right = 1.0, 0
     for count, (p, is_right) in enumerate(probabilities, 1):
         right += is_right
@@ -223,7 +228,7 @@ def fit_outcome(train: list[Drafted]) -> LinearModel:
 
 def report(name: str, judged: list[Drafted], generated: list[Drafted], answerable: int, outcome: LinearModel) -> str:
     def marked(drafted: list[Drafted]) -> list[Drafted]:
-        return [d for d in drafted if d.typed and outcome.probability(d.features) >= outcome.threshold]
+        return [d for d in drafted if d.eligible and outcome.probability(d.features) >= outcome.threshold]
 
     answerable = answerable or 1
     kept = marked(judged)

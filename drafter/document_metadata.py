@@ -2,7 +2,9 @@
 
 Curators can override every guess (`--type` on the command line, the knowledge-base page in
 the web app); the guesses only need to be right for the common forms: a reply letter or e-mail
-reply, a Sitzungsvorlage/status report, a press release, minutes, an inquiry.
+reply, a Sitzungsvorlage/status report, a press release, minutes, an inquiry, a participation portal's page
+(its counters „9 Beiträge“, „9 Kommentare“ say so more surely than the word „Bürgerdialog“, which a report
+about one uses too).
 """
 
 from __future__ import annotations
@@ -79,6 +81,11 @@ _SIGNALS: dict[DocType, list[tuple[str, float]]] = {
         (r"\bbitte senden Sie mir\b", 2),
         (r"\bbitte beantworten Sie\b", 2),
         (r"\bFraktion\b", 0.5),
+    ],
+    DocType.PARTICIPATION: [
+        (r"\bBürgerdialog\b|\bBeteiligungsportal\b|\bOnline-Beteiligung\b|\bBürgerbeteiligung\b", 1),
+        (r"^\W*\d+\s+(?:Beiträge|Kommentare|Bewertungen)\s*$", 2),
+        (r"\bIhre (?:Anregungen|Ideen|Beiträge|Vorschläge)\b", 1),
     ],
 }
 

@@ -32,6 +32,7 @@ from drafter.models import (
     Chunk,
     ChunkKind,
     Citation,
+    DocType,
     DocumentInfo,
     DraftAnswer,
     DraftSentence,
@@ -64,8 +65,10 @@ TYPE_BONUS = 0.6
 DIRECT_ANSWER_BONUS = 0.3
 NEWER_BONUS = 0.05
 """Between two sentences of the asked type that answer alike, the one from the newer document leads."""
-OTHER_AUTHORITY_PENALTY = 0.5
-"""Another authority's sentence leads only when no own sentence comes close."""
+NOT_OWN_PENALTY = 0.5
+"""Another authority's sentence leads only when no own sentence comes close, and so does a citizen's contribution
+to a participation portal, unless the question asks what citizens think (`_ASKS_FOR_VIEWS`): „Die Anträge sollten
+auch mit dem Smartphone gestellt werden können“ is a wish, no answer to „Können Anträge … gestellt werden?“."""
 OLDER_FIGURE_PENALTY = 0.5
 """A figure that a newer document states again gives way to the newer one and is marked with its date."""
 LEAD_CHARS = 350
@@ -162,7 +165,8 @@ SUPERSEDED_REASON = (
 
 def source_reason(citations: list[Citation]) -> str | None:
     """Why a draft citing these passages is never `drafted`, however well they answer: it quotes another
-    authority, whose figures must not pass as the own, or it opens with a document marked superseded."""
+    authority, whose figures must not pass as the own, or a citizen's contribution to a participation portal,
+    whose view is no statement of the authority, or it opens with a document marked superseded."""
     foreign = sorted({c.authority or "" for c in citations if c.other_authority})
     if foreign:
         return (
@@ -170,7 +174,21 @@ def source_reason(citations: list[Citation]) -> str | None:
             "nicht als eigene ausgegeben werden. Bitte als fremde Angabe kennzeichnen oder durch eigene Zahlen "
             "ersetzen."
         )
+    contributions = sorted({f"„{c.title}“" for c in citations if c.doc_type == DocType.PARTICIPATION})
+    if contributions:
+        return (
+            f"Zitiert wird ein Beitrag aus einer Bürgerbeteiligung ({', '.join(contributions)}); er gibt die "
+            "Meinung von Teilnehmenden wieder, keine Angabe der Verwaltung. Bitte streichen oder als Meinung "
+            "kennzeichnen."
+        )
     return SUPERSEDED_REASON if citations and citations[0].superseded else None
+
+
+def speaker(document: DocumentInfo, own_authority: str | None) -> tuple[bool, bool]:
+    """Who states a document's figures: the own authority, another one, or citizens on a participation portal.
+    Only statements of one speaker date or replace each other: a citizen's or a neighbour's newer figure is no
+    update of the own."""
+    return is_other_authority(document.authority, own_authority), document.doc_type == DocType.PARTICIPATION
 
 
 def judge_draft(
@@ -240,11 +258,12 @@ def choose_sentences(
     question: str, hits: list[SearchHit], answer_type: AnswerType, own_authority: str | None = None
 ) -> list[Candidate]:
     """The lead, the sentence that best answers the question, then up to two that score nearly as well, in
-    reading order after it: the first sentence a reader sees is the one that answers."""
+    reading order after it: the first sentence a reader sees is the one that answers. A citizen's contribution
+    to a participation portal is quoted beside the authority's answer never: it would read as part of it."""
     candidates = sentence_candidates(question, hits, answer_type, own_authority)
     for candidate in candidates:
         candidate.score = lead_score(candidate.features)
-    _mark_older_figures(candidates, question)
+    _mark_older_figures(candidates, question, own_authority)
     candidates.sort(key=lambda c: -c.score)
     if not candidates:
         return []
@@ -263,9 +282,15 @@ def choose_sentences(
             break
         if length + size > MAX_ANSWER_CHARS or any(_overlap(c, candidate) for c in chosen):
             continue
+        if _contribution(candidate) and not _contribution(lead):
+            continue
         chosen.append(candidate)
         length += size
     return [lead, *sorted(chosen[1:], key=lambda c: (c.passage_rank, c.start))]
+
+
+def _contribution(candidate: Candidate) -> bool:
+    return candidate.hit.document.doc_type == DocType.PARTICIPATION
 
 
 def lead_score(features: dict[str, float]) -> float:
@@ -280,7 +305,7 @@ def lead_score(features: dict[str, float]) -> float:
         + TYPE_BONUS * features["type_match"]
         + DIRECT_ANSWER_BONUS * features["direct_answer"] * (1.0 - features["type_miss"])
         + NEWER_BONUS * features["type_match"] * features["recency"]
-        - OTHER_AUTHORITY_PENALTY * features["other_authority"]
+        - NOT_OWN_PENALTY * features["not_own"]
     )
 
 
@@ -298,9 +323,12 @@ def sentence_candidates(
     rare = set(sorted(weights, key=lambda t: -weights[t])[:RARE_TERMS])
     best_score = max(h.score for h in hits) or 1.0
     counts = answer_type in (AnswerType.NUMBER, AnswerType.AMOUNT)
+    views = bool(_ASKS_FOR_VIEWS.search(question))
     result = []
     for rank, hit in enumerate(hits):
         chunk = hit.chunk
+        contribution = hit.document.doc_type == DocType.PARTICIPATION
+        other_authority = is_other_authority(hit.document.authority, own_authority)
         body_start = chunk.answer_start if chunk.kind == ChunkKind.QA else 0
         spans = [(body_start + s, body_start + e) for s, e in sentence_spans(chunk.text[body_start:])]
         spans = [_after_heading(chunk, start, end) for start, end in spans]
@@ -327,7 +355,7 @@ def sentence_candidates(
                 "position": 1.0 / (position + 1),
                 "length": math.log1p(len(sentence.split())) / 5,
                 "recency": recency(hit.document.date),
-                "other_authority": float(is_other_authority(hit.document.authority, own_authority)),
+                "not_own": float(other_authority or (contribution and not views)),
             }
             following = next(((s, e) for s, e in spans if s >= end), None)
             reads_on = following and not quote.table and "\n\n" not in chunk.text[end : following[0]]
@@ -408,13 +436,13 @@ _ANNOUNCES_TABLE = re.compile(
 """„… wird in der nachfolgenden Übersicht dargestellt.“: the table is what the sentence points to."""
 
 
-def _mark_older_figures(candidates: list[Candidate], question: str) -> None:
+def _mark_older_figures(candidates: list[Candidate], question: str, own_authority: str | None) -> None:
     """Where two documents of different dates state the same measure, the older statement is demoted and
     marked „Stand MM/JJJJ“, so a draft never puts 448 (November 2024) beside 536 (September 2025) unlabelled,
     and the newest takes the place of the best-scored older one: an old report that words the question better
     does not keep the current figure out of the draft. This holds for every question: „In welchen
-    Abteilungen …“ is answered with figures too. Only statements of the same side are compared: another
-    authority's newer report neither dates nor replaces the own figure."""
+    Abteilungen …“ is answered with figures too. Only statements of the same `speaker` are compared: another
+    authority's newer report or a citizen's contribution neither dates nor replaces the own figure."""
     stems = set(candidates[0].hit.term_weights) if candidates else set()
     measures = {id(c): figures_of(c.text, question, stems) for c in candidates if c.hit.document.date}
     dated = [c for c in candidates if measures.get(id(c))]
@@ -424,7 +452,7 @@ def _mark_older_figures(candidates: list[Candidate], question: str) -> None:
             c
             for c in dated
             if c.hit.document.date > older.hit.document.date
-            and c.features["other_authority"] == older.features["other_authority"]
+            and speaker(c.hit.document, own_authority) == speaker(older.hit.document, own_authority)
             and measures[id(c)] & measures[id(older)]
         ]
 
@@ -488,13 +516,13 @@ def newer_statement(
     measures, words = measured_by(stated), statement_words(stated)
     if not measures or not words or not document.date:
         return None
-    side = is_other_authority(document.authority, own_authority)
+    side = speaker(document, own_authority)
     found = []
     for hit in hits:
         later = hit.document
         if not later.date or later.date <= document.date or later.superseded_by:
             continue
-        if is_other_authority(later.authority, own_authority) != side:
+        if speaker(later, own_authority) != side:
             continue
         for start, end in sentence_spans(hit.chunk.text):
             sentence = hit.chunk.text[start:end]
@@ -537,6 +565,13 @@ def _context(chunk: Chunk, sentence: str, introduction: str = "") -> str:
     return "\n".join(part for part in (question, introduction, sentence) if part)
 
 
+_ASKS_FOR_VIEWS = re.compile(
+    r"\b(?:wünsch\w*|Wünsche\w*|Sorgen|Bedenken|äußer\w*|Anregung\w*|Meinung\w*|Kritik\w*|Vorschl[äa]g\w*"
+    r"|Rückmeldung\w*|Beschwerde\w*|Forderung\w*|fordern)\b",
+    re.IGNORECASE,
+)
+"""A question about what citizens think („Was wünschen sich Bürger …“, „Welche Sorgen äußern …“): a participation
+portal's contributions answer it as plainly as any report."""
 _REPORTED_QUESTION = re.compile(
     r"\b(?:fragt|fragte|fragen|fragten|erkundigt\w*|möchte\s+wissen|wollte\s+wissen|will\s+wissen|bittet\s+um"
     r"|bat\s+um|beantragt\w*|wird\s+gefragt|wurde\s+gefragt|anfrage\s+(?:der|des|von))\b",

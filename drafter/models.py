@@ -19,6 +19,8 @@ class DocType(StrEnum):
     PRESS_RELEASE = "press_release"
     MINUTES = "minutes"
     INQUIRY = "inquiry"
+    PARTICIPATION = "participation"
+    """A participation portal's page (Bürgerdialog): its contributions are citizens' views, not the authority's."""
     OTHER = "other"
 
     @property
@@ -29,6 +31,7 @@ class DocType(StrEnum):
             DocType.PRESS_RELEASE: "Pressemitteilung",
             DocType.MINUTES: "Niederschrift",
             DocType.INQUIRY: "Anfrage",
+            DocType.PARTICIPATION: "Bürgerbeteiligung",
             DocType.OTHER: "Sonstiges",
         }[self]
 

@@ -160,6 +160,17 @@ def test_a_cut_inside_a_paragraph_repeats_the_last_sentence():
             False,
             DocType.PAST_REPLY,
         ),
+        (
+            "Bürgerdialog Radverkehr\n• Zeitraum 01.03.2025 bis 30.04.2025\n12 Beiträge\n7 Kommentare\n"
+            "Bringen Sie Ihre Ideen ein!\nRadweg nach Eichtal\nIch fahre täglich und wünsche mir einen Radweg.",
+            False,
+            DocType.PARTICIPATION,
+        ),
+        (
+            "Sachstandsbericht Bürgerbeteiligung\nSachverhalt: Im Bürgerdialog gingen 12 Beiträge ein.",
+            False,
+            DocType.REPORT,
+        ),
     ],
 )
 def test_document_type_is_recognised_from_its_form(text, has_answers, expected):

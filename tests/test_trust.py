@@ -641,3 +641,45 @@ def test_a_plain_answer_is_marked_drafted_when_the_question_names_the_kind_of_an
     drafted = draft(permits_kb, question)
     assert drafted.sentences[0].text.startswith(answer)
     assert drafted.status == DraftStatus.DRAFTED, drafted.notice
+
+
+PARTICIPATION = """Bürgerdialog Digitale Verwaltung Talbach
+
+• Zeitraum 01.03.2025 bis 30.04.2025
+3 Beiträge
+2 Kommentare
+
+Bringen Sie Ihre Ideen zur digitalen Verwaltung ein!
+
+Formulare zum Ausfüllen
+Ich wünsche mir Formulare, die sich am Bildschirm ausfüllen lassen. Die Anträge auf Wohngeld sollten
+auch mit dem Smartphone gestellt werden können, das spart Papier.
+"""
+
+HOUSING = """Antwort auf die Anfrage zum Wohngeld vom 10.06.2025
+
+Landkreis Talbach
+
+Anträge auf Wohngeld können seit Januar 2025 online über das Serviceportal gestellt werden. Das Portal ist
+auch mit dem Smartphone nutzbar. Die Bearbeitung dauert im Durchschnitt fünf Wochen.
+"""
+
+participation_kb = knowledge_base_fixture(
+    {"2025-04-buergerdialog.txt": PARTICIPATION, "2025-06-antwort-wohngeld.txt": HOUSING}
+)
+
+
+def test_a_draft_that_quotes_a_citizens_contribution_is_left_for_review_with_the_reason(participation_kb):
+    """What citizens wished in a Bürgerdialog answers „Was wünschen sich …“, but as their view, never as
+    the authority's: the draft is labelled and not marked `drafted`."""
+    answer = draft(participation_kb, "Was wünschen sich Bürgerinnen und Bürger bei Formularen?")
+    assert answer.sentences[0].text.startswith("Ich wünsche mir Formulare")
+    assert answer.citations[0].doc_type == DocType.PARTICIPATION
+    assert answer.status == DraftStatus.NEEDS_REVIEW
+    assert "Beitrag aus einer Bürgerbeteiligung" in answer.notice
+
+
+def test_a_citizens_contribution_is_not_quoted_beside_the_authoritys_answer(participation_kb):
+    answer = draft(participation_kb, "Können Anträge auf Wohngeld mit dem Smartphone gestellt werden?")
+    assert answer.sentences[0].text.startswith("Anträge auf Wohngeld können seit Januar 2025 online")
+    assert all(c.doc_type != DocType.PARTICIPATION for c in answer.citations)

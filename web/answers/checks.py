@@ -184,6 +184,14 @@ def review_notes(draft: Draft, *, max_age_years: int, today: date | None = None)
                 "eigene ausgeben."
             )
         )
+    contributions = sorted({f"[{c.marker}]" for c in cited if c.doc_type == DocType.PARTICIPATION})
+    if contributions:
+        notes.append(
+            Note(
+                f"Fundstelle {', '.join(contributions)} ist ein Beitrag aus einer Bürgerbeteiligung: eine Meinung "
+                "von Teilnehmenden, keine Angabe der Verwaltung. Bitte nicht als Tatsache ausgeben."
+            )
+        )
     superseded = sorted({f"[{c.marker}]" for c in cited if c.superseded})
     if superseded:
         notes.append(

@@ -27,6 +27,8 @@ class Source:
     pieces: list[tuple[str, bool]]
     in_text: bool
     other_authority: bool
+    participation: bool
+    """A contribution to a participation portal: a citizen's view, not the authority's statement."""
     superseded: bool
 
 
@@ -51,6 +53,7 @@ def sources_of(draft: Draft, paragraphs: list[list[DraftSentence]]) -> list[Sour
                 pieces=highlighted(first.passage_text, [(c.quote_start, c.quote_end) for c in citations]),
                 in_text=marker in used,
                 other_authority=bool(first.other_authority),
+                participation=first.doc_type == DocType.PARTICIPATION,
                 superseded=bool(first.superseded),
             )
         )

@@ -27,6 +27,7 @@ def cited(marker: int = 1, text: str = PASSAGE, **fields) -> CitationRecord:
         doc_date=fields.pop("doc_date", "2025-11-01"),
         other_authority=fields.pop("other_authority", False),
         superseded=fields.pop("superseded", False),
+        doc_type=fields.pop("doc_type", "report"),
     )
 
 
@@ -133,6 +134,13 @@ def test_sources_of_another_authority_and_old_sources_are_named(session):  # noq
     assert any(n.startswith("Fundstelle [1] stammt von einer anderen Behörde") for n in notes)
     assert any(n.startswith("Fundstelle [2] ist älter als 5 Jahre") for n in notes)
     assert not any("[2] stammt" in n or "[1] ist älter" in n for n in notes)
+
+
+def test_a_citizens_contribution_is_named_as_an_opinion_not_a_statement_of_the_authority(session):  # noqa: F811
+    sentences = [[DraftSentence("Eins.", [1]), DraftSentence("Zwei.", [2])]]
+    notes = notes_of(one_answer(sentences, cited(1), cited(2, doc_type=DocType.PARTICIPATION)))
+    assert any(n.startswith("Fundstelle [2] ist ein Beitrag aus einer Bürgerbeteiligung") for n in notes)
+    assert not any(n.startswith("Fundstelle [1]") for n in notes)
 
 
 def test_a_source_from_a_superseded_document_is_named(session):  # noqa: F811
