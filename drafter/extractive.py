@@ -56,6 +56,10 @@ HEADING_MAX_WORDS = 12
 """A line without a full stop is a heading when it is shorter than this; a longer one is a sentence."""
 MIN_RELATIVE_SCORE = 0.6
 """A sentence beside the lead is quoted only when it scores at least this share of the lead's score."""
+SIDE_COVERAGE = 0.1
+"""A sentence of another passage beside the lead holds at least this share of the question's weighted words,
+or gives the asked answer type in full: a passage's rank and a figure of its own do not make „Zusätzlich
+stehen den Beschäftigten 12 Dienstpedelecs zur Verfügung“ an answer to how many staff work from home."""
 PASSAGE_EVIDENCE_FLOOR = 0.5
 """A passage is quoted only when its evidence reaches this share of the abstention threshold."""
 PASSAGE_WEIGHT = 1.0
@@ -280,6 +284,8 @@ def choose_sentences(
         size = candidate.end - candidate.start
         if len(chosen) >= MAX_SENTENCES or candidate.score < MIN_RELATIVE_SCORE * lead.score:
             break
+        if candidate.hit is not lead.hit and not _backs(candidate):
+            continue
         if length + size > MAX_ANSWER_CHARS or any(_overlap(c, candidate) for c in chosen):
             continue
         if _contribution(candidate) and not _contribution(lead):
@@ -287,6 +293,10 @@ def choose_sentences(
         chosen.append(candidate)
         length += size
     return [lead, *sorted(chosen[1:], key=lambda c: (c.passage_rank, c.start))]
+
+
+def _backs(candidate: Candidate) -> bool:
+    return candidate.features["coverage"] >= SIDE_COVERAGE or candidate.features["type_match"] >= 1.0
 
 
 def _contribution(candidate: Candidate) -> bool:

@@ -63,6 +63,19 @@ def test_the_answer_to_an_earlier_question_about_something_else_is_not_quoted(sa
     assert any("Baubeginn im Jahr 2026" in c.quote for c in answer.citations)
 
 
+def test_a_figure_beside_the_answer_shares_a_word_with_the_question(sample_kb: KnowledgeBase):
+    """The climate reply ranks third and its sentences hold numbers („Bei acht Gebäuden …“, „12 Dienstpedelecs“),
+    but neither says how many staff work from home: quoted beside the answer, they read as part of it."""
+    question = SubQuestion(
+        "2b",
+        "Wie viele Beschäftigte arbeiten auf Grundlage einer entsprechenden Vereinbarung ganz oder teilweise von zu "
+        "Hause oder unterwegs?",
+    )
+    answer = draft_extractive(question, retrieve_evidence(sample_kb, question), sample_kb.settings.min_evidence)
+    assert "536 der rund 1.080 Beschäftigten" in answer.sentences[0].text
+    assert not any("Dienstpedelecs" in c.quote or "Dachsanierung" in c.quote for c in answer.citations)
+
+
 def test_the_sample_inquiry_is_drafted_label_by_label(sample_kb: KnowledgeBase):
     text = (KNOWLEDGE / "inquiries" / "2026-anfrage-digitalisierung-fraktion.txt").read_text(encoding="utf-8")
     questions = split_inquiry(text)
