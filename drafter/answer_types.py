@@ -262,7 +262,8 @@ def answer_strength(answer_type: AnswerType, sentence: str, question: str, quest
     if answer_type == AnswerType.AMOUNT:
         return 1.0
     if answer_type == AnswerType.NUMBER:
-        asked = set(_analyzer.tokens(focus_word(question) or "")) & question_stems or question_stems
+        head = (focus_word(question) or "").split("-")[-1]  # „3,1 % online“ counts no „Online-Dienste“
+        asked = set(_analyzer.tokens(head)) & question_stems or question_stems
         return 1.0 if figures_of(sentence, question, asked) else 0.5
     if answer_type == AnswerType.DATE:
         return 1.0 if _EXPLICIT_DATE.search(sentence) else 0.5

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from drafter.answer_types import AnswerType, expected_answer_type
+from drafter.answer_types import AnswerType, answer_strength, expected_answer_type
 from drafter.confidence import missing_nouns
 from drafter.config import LLMSettings, Settings
 from drafter.knowledge_base import KnowledgeBase
 from drafter.llm import LLMDrafter
 from drafter.models import DocType, DraftAnswer, DraftStatus, SubQuestion
 from drafter.pipeline import draft_question
+from drafter.retrieval.german_analyzer import GermanAnalyzer
 from tests.llm.fake_llm_server import FakeLLMServer
 
 MOBILE_2024 = """Niederschrift über die Sitzung des Ausschusses für Digitales vom 12.11.2024
@@ -683,3 +684,20 @@ def test_a_citizens_contribution_is_not_quoted_beside_the_authoritys_answer(part
     answer = draft(participation_kb, "Können Anträge auf Wohngeld mit dem Smartphone gestellt werden?")
     assert answer.sentences[0].text.startswith("Anträge auf Wohngeld können seit Januar 2025 online")
     assert all(c.doc_type != DocType.PARTICIPATION for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "strength"),
+    [
+        ("Zum Start waren 23 Dienste angebunden, heute sind es 47.", 1.0),
+        ("Im Jahr 2022 wurden bei insgesamt 48.300 Zulassungsvorgängen 3,1 % online abgewickelt.", 0.5),
+    ],
+)
+def test_a_count_answers_a_how_many_question_about_a_compound_only_when_it_counts_the_compounds_head(
+    sentence: str, strength: float
+):
+    """„Online-Dienste“ are services: „3,1 % online abgewickelt“ shares the word „online“, but counts no service,
+    so it does not outrank the sentence that does as the answer to how many services take payments."""
+    question = "Bei wie vielen Online-Diensten können Gebühren direkt bezahlt werden?"
+    stems = set(GermanAnalyzer().tokens(question))
+    assert answer_strength(AnswerType.NUMBER, sentence, question, stems) == strength
