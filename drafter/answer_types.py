@@ -134,9 +134,10 @@ ob …“) is never quoted at all (`drafter.extractive.is_quotable`)."""
 FRAME_NOUNS = frozenset(
     "Grundlage Rahmen Zusammenhang Hinblick Bezug Blick Sicht Fall Falle Art Weise Form Frage Anfrage Antwort "
     "Jahr Jahre Jahren Jahres Frühjahr Sommer Herbst Winter Monat Monate Monaten Zeit Zeitraum Zeitpunkt Stand "
-    "Anteil Anzahl Zahl Höhe Umfang Datum Betrag Summe".split()
+    "Anteil Anzahl Zahl Höhe Umfang Datum Betrag Summe Hause Verfügung".split()
 )
-"""Nouns that frame a question („auf Grundlage …“, „seit dem Frühjahr 2024“, „Wie ist der Stand bei …“) or name
+"""Nouns that frame a question („auf Grundlage …“, „seit dem Frühjahr 2024“, „Wie ist der Stand bei …“, „von zu
+Hause“, „zur Verfügung stehen“) or name
 the kind of answer it asks for („Welcher Anteil der Bauanträge …“, „Ab welchem Datum …“) without naming what it is
 about: „62 Prozent der Bauanträge“ answers without the word „Anteil“. So none is the question's focus, no reason
 names them, and the outcome model's `noun_weight_cited` does not count them (the model was fitted with this list)."""
@@ -245,8 +246,8 @@ def answer_strength(answer_type: AnswerType, sentence: str, question: str, quest
     could, 0 when it cannot.
 
     „536 der rund 1.080 Beschäftigten …“ answers „Wie viele Beschäftigte …“ outright: a count of what the
-    question asks about (its first noun), or a figure in the unit of the asked measure („200 Mbit/s“ for
-    „Wie schnell …“). „Zwei Stellen waren … nicht besetzt“ holds a number too, but of something else.
+    question asks about (the head of its first noun: `_counted`), or a figure in the unit of the asked measure
+    („200 Mbit/s“ for „Wie schnell …“). „Zwei Stellen waren … nicht besetzt“ holds a number too, but of something else.
     A body or person is named outright when it is not just the question's own word. That the asked figure,
     date or body is not known („… liegen keine Daten vor“, „… ist nicht abzusehen“) is an outright answer
     too. A yes or no is outright when the sentence denies or affirms about what the question asks (its words,
@@ -262,8 +263,7 @@ def answer_strength(answer_type: AnswerType, sentence: str, question: str, quest
     if answer_type == AnswerType.AMOUNT:
         return 1.0
     if answer_type == AnswerType.NUMBER:
-        head = (focus_word(question) or "").split("-")[-1]  # „3,1 % online“ counts no „Online-Dienste“
-        asked = set(_analyzer.tokens(head)) & question_stems or question_stems
+        asked = _counted(focus_word(question) or "") & question_stems or question_stems
         return 1.0 if figures_of(sentence, question, asked) else 0.5
     if answer_type == AnswerType.DATE:
         return 1.0 if _EXPLICIT_DATE.search(sentence) else 0.5
@@ -271,6 +271,13 @@ def answer_strength(answer_type: AnswerType, sentence: str, question: str, quest
         named = {stem for match in _NAMED_AGENT.findall(sentence) for stem in _analyzer.tokens(match)}
         return 1.0 if named - question_stems else 0.5  # „das Gremium“ does not say who was in „dem Gremium“
     return 1.0 if about_it and _EXPLICIT_POLARITY.search(sentence) else 0.5
+
+
+def _counted(noun: str) -> set[str]:
+    """The stems that name what a noun counts: its head, the last part of a compound, whether hyphenated or
+    closed („Online-Dienste“, „Onlinedienste“ → dienst): „3,1 % online abgewickelt“ counts no service."""
+    tokens = _analyzer.tokens(noun.split("-")[-1])
+    return {token for token in tokens if tokens[0].endswith(token)}
 
 
 def figures_of(sentence: str, question: str, question_stems: set[str]) -> set[str]:

@@ -262,7 +262,8 @@ def choose_sentences(
     question: str, hits: list[SearchHit], answer_type: AnswerType, own_authority: str | None = None
 ) -> list[Candidate]:
     """The lead, the sentence that best answers the question, then up to two that score nearly as well, in
-    reading order after it: the first sentence a reader sees is the one that answers. A citizen's contribution
+    reading order after it: the first sentence a reader sees is the one that answers. One from another passage
+    must be about the question (`_about_the_question`), not just rank high. A citizen's contribution
     to a participation portal is quoted beside the authority's answer never: it would read as part of it."""
     candidates = sentence_candidates(question, hits, answer_type, own_authority)
     for candidate in candidates:
@@ -284,7 +285,7 @@ def choose_sentences(
         size = candidate.end - candidate.start
         if len(chosen) >= MAX_SENTENCES or candidate.score < MIN_RELATIVE_SCORE * lead.score:
             break
-        if candidate.hit is not lead.hit and not _backs(candidate):
+        if candidate.hit is not lead.hit and not _about_the_question(candidate, answer_type):
             continue
         if length + size > MAX_ANSWER_CHARS or any(_overlap(c, candidate) for c in chosen):
             continue
@@ -295,8 +296,18 @@ def choose_sentences(
     return [lead, *sorted(chosen[1:], key=lambda c: (c.passage_rank, c.start))]
 
 
-def _backs(candidate: Candidate) -> bool:
-    return candidate.features["coverage"] >= SIDE_COVERAGE or candidate.features["type_match"] >= 1.0
+def _about_the_question(candidate: Candidate, answer_type: AnswerType) -> bool:
+    """Whether a sentence of another passage belongs beside the lead: it holds enough of the question's words,
+    or it gives the asked type in full where that says it is about the question too (a count of what is asked,
+    a yes or no about it) or where the answer is rarely worded like the question (a date: „Die Arbeiten zur
+    Fortschreibung … dauern bis Mitte 2027“ answers „Bis wann wird … überarbeitet?“). Any sum of money and any
+    named body give their type without being about the question, so they need the words."""
+    if candidate.features["coverage"] >= SIDE_COVERAGE:
+        return True
+    return answer_type in _TOPICAL_TYPES and candidate.features["type_match"] >= 1.0
+
+
+_TOPICAL_TYPES = frozenset({AnswerType.NUMBER, AnswerType.POLAR, AnswerType.DATE})
 
 
 def _contribution(candidate: Candidate) -> bool:

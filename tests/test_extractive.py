@@ -63,7 +63,7 @@ def test_the_answer_to_an_earlier_question_about_something_else_is_not_quoted(sa
     assert any("Baubeginn im Jahr 2026" in c.quote for c in answer.citations)
 
 
-def test_a_figure_beside_the_answer_shares_a_word_with_the_question(sample_kb: KnowledgeBase):
+def test_a_figure_from_another_passage_is_quoted_only_when_it_is_about_the_question(sample_kb: KnowledgeBase):
     """The climate reply ranks third and its sentences hold numbers („Bei acht Gebäuden …“, „12 Dienstpedelecs“),
     but neither says how many staff work from home: quoted beside the answer, they read as part of it."""
     question = SubQuestion(
