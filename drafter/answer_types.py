@@ -137,10 +137,10 @@ FRAME_NOUNS = frozenset(
     "Anteil Anzahl Zahl Höhe Umfang Datum Betrag Summe Hause Verfügung".split()
 )
 """Nouns that frame a question („auf Grundlage …“, „seit dem Frühjahr 2024“, „Wie ist der Stand bei …“, „von zu
-Hause“, „zur Verfügung stehen“) or name
-the kind of answer it asks for („Welcher Anteil der Bauanträge …“, „Ab welchem Datum …“) without naming what it is
-about: „62 Prozent der Bauanträge“ answers without the word „Anteil“. So none is the question's focus, no reason
-names them, and the outcome model's `noun_weight_cited` does not count them (the model was fitted with this list)."""
+Hause“, „zur Verfügung stehen“) or name the kind of answer it asks for („Welcher Anteil der Bauanträge …“, „Ab
+welchem Datum …“) without naming what it is about: „62 Prozent der Bauanträge“ answers without the word
+„Anteil“. So none is the question's focus, no reason names them, and the outcome model's `noun_weight_cited` does
+not count them (the model was fitted with this list)."""
 
 
 def focus_word(question: str) -> str | None:

@@ -58,8 +58,9 @@ MIN_RELATIVE_SCORE = 0.6
 """A sentence beside the lead is quoted only when it scores at least this share of the lead's score."""
 SIDE_COVERAGE = 0.1
 """A sentence of another passage beside the lead holds at least this share of the question's weighted words,
-or gives the asked answer type in full: a passage's rank and a figure of its own do not make „Zusätzlich
-stehen den Beschäftigten 12 Dienstpedelecs zur Verfügung“ an answer to how many staff work from home."""
+unless its answer type shows it is about the question (`_about_the_question`): a passage's rank and a figure of
+its own do not make „Zusätzlich stehen den Beschäftigten 12 Dienstpedelecs zur Verfügung“ an answer to how many
+staff work from home."""
 PASSAGE_EVIDENCE_FLOOR = 0.5
 """A passage is quoted only when its evidence reaches this share of the abstention threshold."""
 PASSAGE_WEIGHT = 1.0
